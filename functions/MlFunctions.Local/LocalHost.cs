@@ -1,0 +1,59 @@
+using System.Globalization;
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+
+namespace MlFunctions.Local;
+
+/// <summary>The embedded host: every catalog function on 127.0.0.1, no cloud needed.</summary>
+public static class LocalHost
+{
+    public const int DefaultPort = 7071;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Build(args);
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var port = Port(args);
+        // Loopback only: this host has no authentication of its own.
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+            // The pipeline enforces the body limit itself, so the refusal is problem+json, not a bare 413.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        var app = builder.Build();
+        var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
+        var pipeline = new FunctionPipeline(catalog, (name, fault) =>
+            app.Logger.LogError(fault, "Function {Function} failed", name));
+
+        app.MapGet("/", () => HttpTranslation.Write(catalog.Describe()));
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        foreach (var function in catalog.Functions)
+        {
+            app.Map(function.Route, (Delegate)((HttpContext context) => HttpTranslation.InvokeAsync(pipeline, function, context)));
+        }
+        app.MapFallback((HttpContext context) => HttpTranslation.Write(
+            ProblemType.NotFound.With($"Nothing answers at {context.Request.Path}; GET / lists the functions.").ToResponse()));
+        return app;
+    }
+
+    private static int Port(string[] args)
+    {
+        var index = Array.IndexOf(args, "--port");
+        var text = index >= 0 && index + 1 < args.Length ? args[index + 1] : Environment.GetEnvironmentVariable("MLF_PORT");
+        if (string.IsNullOrEmpty(text))
+        {
+            return DefaultPort;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? port
+            : throw new ArgumentException($"The port must be a number from 0 to 65535, not '{text}'.");
+    }
+}

@@ -1,0 +1,32 @@
+namespace MlFunctions.Local;
+
+/// <summary>The command-line help.</summary>
+internal static class Usage
+{
+    private const string Text = """
+        MlFunctions local host and CLI
+
+          dotnet run --project functions/MlFunctions.Local [-- serve] [--port 7071]
+              Serve every function on http://127.0.0.1:<port>/api/<name>; GET / lists them.
+
+          dotnet run --project functions/MlFunctions.Local -- resize <files or folders> --out DIR
+                  [--width W] [--height H] [--fit contain|cover|fill|pad] [--format jpeg|png|webp]
+                  [--quality 1-100] [--background #rrggbb]
+              Resize images into DIR, with progress and a summary.
+
+        Limits come from MLF_MAX_BODY_BYTES, MLF_MAX_IMAGE_PIXELS and MLF_MAX_OUTPUT_DIMENSION.
+        """;
+
+    public static int Print(TextWriter output)
+    {
+        output.WriteLine(Text);
+        return 0;
+    }
+
+    public static int Unknown(string command, TextWriter error)
+    {
+        error.WriteLine($"Unknown command '{command}'.");
+        error.WriteLine(Text);
+        return 2;
+    }
+}

@@ -1,0 +1,37 @@
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Functions;
+using MlFunctions.Core.Json;
+
+namespace MlFunctions.Core.Catalog;
+
+/// <summary>Every function the product serves. Adapters, deployment files and the README are checked against it.</summary>
+public sealed class FunctionCatalog
+{
+    private FunctionCatalog(FunctionLimits limits, IReadOnlyList<FunctionDescriptor> functions)
+    {
+        Limits = limits;
+        Functions = functions;
+    }
+
+    public FunctionLimits Limits { get; }
+
+    public IReadOnlyList<FunctionDescriptor> Functions { get; }
+
+    public static FunctionCatalog Create(FunctionLimits limits) => new(limits,
+    [
+        new("resize", "POST", "/api/resize",
+            "Image bytes to a resized image: fit contain, cover, fill or pad; jpeg, png or webp; EXIF orientation applied.",
+            new ResizeFunction(limits)),
+        new("tensor", "POST", "/api/tensor",
+            "Image bytes to a float32 model input tensor (NCHW or NHWC, RGB or BGR, scale, mean, std) as bytes or JSON.",
+            new TensorFunction(limits)),
+    ]);
+
+    public FunctionDescriptor? Find(string name) =>
+        Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The catalog as JSON, for a host's index page.</summary>
+    public FunctionResponse Describe() => FunctionResponse.Json(
+        new CatalogDocument(Functions.Select(f => new CatalogEntry(f.Name, f.Method, f.Route, f.Summary)).ToArray()),
+        CoreJsonContext.Default.CatalogDocument);
+}

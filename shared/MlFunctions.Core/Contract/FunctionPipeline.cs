@@ -1,0 +1,45 @@
+using MlFunctions.Core.Catalog;
+
+namespace MlFunctions.Core.Contract;
+
+/// <summary>
+/// The one path every adapter calls: enforces the body limit, runs the function, and turns every
+/// failure into problem+json so that no exception or stack trace reaches a client.
+/// </summary>
+public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exception>? onFault = null)
+{
+    public FunctionCatalog Catalog { get; } = catalog;
+
+    public async Task<FunctionResponse> InvokeAsync(FunctionDescriptor function, FunctionRequest request, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(request.Method, function.Method, StringComparison.OrdinalIgnoreCase))
+        {
+            return ProblemType.MethodNotAllowed.With($"'{function.Name}' takes {function.Method}, not {request.Method}.").ToResponse();
+        }
+        if (request.Body.Length > Catalog.Limits.MaxBodyBytes)
+        {
+            return TooLarge(request.Body.Length).ToResponse();
+        }
+        try
+        {
+            return await function.Handler.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProblemException problem)
+        {
+            return problem.ToResponse();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception fault)
+        {
+            onFault?.Invoke(function.Name, fault);
+            return ProblemType.Internal.With($"'{function.Name}' failed unexpectedly; the details are in the server log.").ToResponse();
+        }
+    }
+
+    /// <summary>The 413 for a body over the limit, for adapters that can refuse before reading it all.</summary>
+    public ProblemException TooLarge(long bodyBytes) =>
+        ProblemType.BodyTooLarge.With($"The body has {bodyBytes} bytes or more; the limit is {Catalog.Limits.MaxBodyBytes}.");
+}

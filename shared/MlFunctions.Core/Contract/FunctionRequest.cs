@@ -1,0 +1,36 @@
+namespace MlFunctions.Core.Contract;
+
+/// <summary>A transport-neutral HTTP request: what every adapter turns its platform's envelope into.</summary>
+public sealed class FunctionRequest
+{
+    private static readonly IReadOnlyDictionary<string, string> Empty =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    public required string Method { get; init; }
+
+    public required string Path { get; init; }
+
+    /// <summary>Query parameters, case-insensitive by name; a repeated name keeps its first value.</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init; } = Empty;
+
+    /// <summary>Headers, case-insensitive by name.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = Empty;
+
+    /// <summary>Values bound from the route template, such as the model name.</summary>
+    public IReadOnlyDictionary<string, string> RouteValues { get; init; } = Empty;
+
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Builds a case-insensitive map that keeps the first value of a repeated name.</summary>
+    public static IReadOnlyDictionary<string, string> Map(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in pairs)
+        {
+            map.TryAdd(key, value);
+        }
+        return map;
+    }
+}

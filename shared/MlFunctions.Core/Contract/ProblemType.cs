@@ -1,0 +1,20 @@
+namespace MlFunctions.Core.Contract;
+
+/// <summary>A stable problem type: clients switch on <see cref="Uri"/>, people read <see cref="Title"/>.</summary>
+public sealed record ProblemType(string Slug, string Title, int Status)
+{
+    public string Uri => "urn:mlfunctions:problem:" + Slug;
+
+    public static readonly ProblemType EmptyBody = new("empty-body", "The request body is empty", 400);
+    public static readonly ProblemType InvalidParameter = new("invalid-parameter", "A parameter is missing or invalid", 400);
+    public static readonly ProblemType BodyTooLarge = new("body-too-large", "The request body is larger than the limit", 413);
+    public static readonly ProblemType ImageTooLarge = new("image-too-large", "The image has more pixels than the limit", 413);
+    public static readonly ProblemType UnsupportedImage = new("unsupported-image", "The body is not an image in a supported format", 415);
+    public static readonly ProblemType ImageTruncated = new("image-truncated", "The image data ends before the image does", 422);
+    public static readonly ProblemType ImageCorrupt = new("image-corrupt", "The image data cannot be decoded", 422);
+    public static readonly ProblemType NotFound = new("not-found", "No function answers at this path", 404);
+    public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The function does not accept this method", 405);
+    public static readonly ProblemType Internal = new("internal-error", "The function failed; the fault is ours", 500);
+
+    public ProblemException With(string detail, string? parameter = null) => new(this, detail, parameter);
+}

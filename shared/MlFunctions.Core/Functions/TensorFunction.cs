@@ -1,0 +1,36 @@
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Json;
+using MlFunctions.Core.Tensors;
+
+namespace MlFunctions.Core.Functions;
+
+/// <summary>
+/// POST /api/tensor: image bytes in, a float32 tensor out, as little-endian bytes with the shape in
+/// X-Tensor-Shape, or as JSON when asked for with ?output=json or Accept: application/json.
+/// </summary>
+public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
+{
+    public Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new Parameters(request.Query);
+        var options = TensorOptions.Parse(parameters, limits);
+        var acceptsJson = request.Header("Accept")?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true;
+        var json = parameters.Choice("output", acceptsJson, ("json", true), ("binary", false));
+
+        var tensor = ImageTensors.Create(request.Body, options, limits);
+        var layout = options.Layout == TensorLayout.Nchw ? "nchw" : "nhwc";
+        var channels = options.Bgr ? "bgr" : "rgb";
+        if (json)
+        {
+            var document = new TensorDocument(options.Shape, layout, channels, tensor);
+            return Task.FromResult(FunctionResponse.Json(document, CoreJsonContext.Default.TensorDocument));
+        }
+        return Task.FromResult(FunctionResponse.Bytes("application/octet-stream", TensorWriter.ToLittleEndianBytes(tensor), new Dictionary<string, string>
+        {
+            ["X-Tensor-Shape"] = string.Join(',', options.Shape),
+            ["X-Tensor-Dtype"] = "float32",
+            ["X-Tensor-Layout"] = layout,
+            ["X-Tensor-Channels"] = channels,
+        }));
+    }
+}

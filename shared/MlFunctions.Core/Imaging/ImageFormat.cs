@@ -1,0 +1,9 @@
+namespace MlFunctions.Core.Imaging;
+
+/// <summary>Output encodings.</summary>
+public enum ImageFormat
+{
+    Jpeg,
+    Png,
+    Webp,
+}

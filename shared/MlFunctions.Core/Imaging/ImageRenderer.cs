@@ -1,0 +1,52 @@
+using MlFunctions.Core.Contract;
+using SkiaSharp;
+
+namespace MlFunctions.Core.Imaging;
+
+/// <summary>Decodes, orients and fits an image onto a new RGBA canvas in one draw.</summary>
+internal static class ImageRenderer
+{
+    private static readonly SKSamplingOptions Cubic = new(SKCubicResampler.Mitchell);
+    private static readonly SKSamplingOptions Mipmapped = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    /// <param name="opaque">Flatten onto the background, for JPEG and tensors, which carry no alpha.</param>
+    public static SKBitmap Render(ImageSource source, int? width, int? height, FitMode fit, SKColor background, bool opaque, FunctionLimits limits)
+    {
+        var plan = FitPlan.Create(source.Width, source.Height, width, height, fit);
+        CheckOutput(plan, limits);
+        using var decoded = source.Decode(plan.ScaleX, plan.ScaleY);
+        var swap = Orientation.SwapsAxes(source.Origin);
+        var uprightW = swap ? decoded.Height : decoded.Width;
+        var uprightH = swap ? decoded.Width : decoded.Height;
+
+        // The plan is in full-size units; the decode may be smaller.
+        var rx = (float)uprightW / source.Width;
+        var ry = (float)uprightH / source.Height;
+        var src = new SKRect(plan.Source.Left * rx, plan.Source.Top * ry, plan.Source.Right * rx, plan.Source.Bottom * ry);
+        var dst = plan.Destination;
+        var kx = dst.Width / src.Width;
+        var ky = dst.Height / src.Height;
+        var fitMatrix = new SKMatrix(kx, 0, dst.Left - (src.Left * kx), 0, ky, dst.Top - (src.Top * ky), 0, 0, 1);
+        var matrix = SKMatrix.Concat(fitMatrix, Orientation.ToUpright(source.Origin, decoded.Width, decoded.Height));
+
+        var output = new SKBitmap(new SKImageInfo(plan.OutputWidth, plan.OutputHeight, SKColorType.Rgba8888, opaque ? SKAlphaType.Opaque : SKAlphaType.Premul));
+        using var canvas = new SKCanvas(output);
+        canvas.Clear(opaque ? background.WithAlpha(255) : background);
+        canvas.ClipRect(dst);
+        canvas.SetMatrix(matrix);
+        using var image = SKImage.FromPixels(decoded.PeekPixels());
+        // A cubic filter is sharp for reductions down to a half; further than that it aliases, so mipmaps take over.
+        canvas.DrawImage(image, 0, 0, Math.Min(kx, ky) < 0.5f ? Mipmapped : Cubic);
+        return output;
+    }
+
+    private static void CheckOutput(FitPlan plan, FunctionLimits limits)
+    {
+        if (plan.OutputWidth > limits.MaxOutputDimension || plan.OutputHeight > limits.MaxOutputDimension)
+        {
+            var name = plan.OutputWidth > limits.MaxOutputDimension ? "width" : "height";
+            throw Parameters.Invalid(name,
+                $"the output would be {plan.OutputWidth}x{plan.OutputHeight}; each side is limited to {limits.MaxOutputDimension}.");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace MlFunctions.Core.Tensors;
+
+/// <summary>Turns RGBA pixels into a normalised float tensor.</summary>
+public static class TensorWriter
+{
+    /// <summary>Fills a tensor from tightly packed 8-bit RGBA pixels of options.Width x options.Height.</summary>
+    public static float[] FromRgba(ReadOnlySpan<byte> rgba, TensorOptions options)
+    {
+        var pixels = options.Width * options.Height;
+        if (rgba.Length != pixels * 4)
+        {
+            throw new ArgumentException($"Expected {pixels * 4} bytes of RGBA, got {rgba.Length}.", nameof(rgba));
+        }
+        // One lookup table per output channel (mean and std are in output order): 8-bit input has only 256 values.
+        var tables = new float[3][];
+        for (var c = 0; c < 3; c++)
+        {
+            tables[c] = new float[256];
+            for (var v = 0; v < 256; v++)
+            {
+                tables[c][v] = ((v * options.Scale) - options.Mean[c]) / options.Std[c];
+            }
+        }
+        var tensor = new float[pixels * 3];
+        // The output channel that each of R, G and B lands in.
+        var (r, g, b) = options.Bgr ? (2, 1, 0) : (0, 1, 2);
+        if (options.Layout == TensorLayout.Nchw)
+        {
+            for (var i = 0; i < pixels; i++)
+            {
+                var p = i * 4;
+                tensor[(r * pixels) + i] = tables[r][rgba[p]];
+                tensor[(g * pixels) + i] = tables[g][rgba[p + 1]];
+                tensor[(b * pixels) + i] = tables[b][rgba[p + 2]];
+            }
+        }
+        else
+        {
+            for (var i = 0; i < pixels; i++)
+            {
+                var p = i * 4;
+                var t = i * 3;
+                tensor[t + r] = tables[r][rgba[p]];
+                tensor[t + g] = tables[g][rgba[p + 1]];
+                tensor[t + b] = tables[b][rgba[p + 2]];
+            }
+        }
+        return tensor;
+    }
+
+    /// <summary>The tensor as little-endian float32 bytes, whatever the machine's byte order.</summary>
+    public static byte[] ToLittleEndianBytes(float[] tensor)
+    {
+        var bytes = new byte[tensor.Length * sizeof(float)];
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(tensor.AsSpan()).CopyTo(bytes);
+        }
+        else
+        {
+            for (var i = 0; i < tensor.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), tensor[i]);
+            }
+        }
+        return bytes;
+    }
+}
