@@ -33,5 +33,5 @@ public sealed class FunctionCatalog
     /// <summary>The catalog as JSON, for a host's index page.</summary>
     public FunctionResponse Describe() => FunctionResponse.Json(
         new CatalogDocument(Functions.Select(f => new CatalogEntry(f.Name, f.Method, f.Route, f.Summary)).ToArray()),
-        CoreJsonContext.Default.CatalogDocument);
+        CoreJsonContext.Web.CatalogDocument);
 }

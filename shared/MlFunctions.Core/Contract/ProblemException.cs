@@ -18,6 +18,6 @@ public sealed class ProblemException(ProblemType type, string detail, string? pa
     {
         Status = problem.Status,
         ContentType = "application/problem+json",
-        Body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(problem, CoreJsonContext.Default.Problem),
+        Body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(problem, CoreJsonContext.Web.Problem),
     };
 }

@@ -23,7 +23,7 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
         if (json)
         {
             var document = new TensorDocument(options.Shape, layout, channels, tensor);
-            return Task.FromResult(FunctionResponse.Json(document, CoreJsonContext.Default.TensorDocument));
+            return Task.FromResult(FunctionResponse.Json(document, CoreJsonContext.Web.TensorDocument));
         }
         return Task.FromResult(FunctionResponse.Bytes("application/octet-stream", TensorWriter.ToLittleEndianBytes(tensor), new Dictionary<string, string>
         {

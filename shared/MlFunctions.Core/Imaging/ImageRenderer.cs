@@ -6,7 +6,7 @@ namespace MlFunctions.Core.Imaging;
 /// <summary>Decodes, orients and fits an image onto a new RGBA canvas in one draw.</summary>
 internal static class ImageRenderer
 {
-    private static readonly SKSamplingOptions Cubic = new(SKCubicResampler.Mitchell);
+    private static readonly SKSamplingOptions Cubic = new(SKCubicResampler.CatmullRom);
     private static readonly SKSamplingOptions Mipmapped = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     /// <param name="opaque">Flatten onto the background, for JPEG and tensors, which carry no alpha.</param>

@@ -1,0 +1,33 @@
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+
+// mlf-aot-probe <function> <query> <input file> <output file>
+// Runs one catalog function through the pipeline, writes the response body to the output file and
+// prints "status content-type" on stdout. Tests compare its output with the same call under JIT.
+if (args.Length != 4)
+{
+    Console.Error.WriteLine("usage: MlFunctions.AotProbe <function> <query> <input file> <output file>");
+    return 2;
+}
+var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
+var function = catalog.Find(args[0]);
+if (function is null)
+{
+    Console.Error.WriteLine($"No function '{args[0]}'.");
+    return 2;
+}
+var query = args[1].Split('&', StringSplitOptions.RemoveEmptyEntries)
+    .Select(pair => pair.Split('=', 2))
+    .Select(kv => KeyValuePair.Create(Uri.UnescapeDataString(kv[0]), kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : ""));
+var request = new FunctionRequest
+{
+    Method = function.Method,
+    Path = function.Route,
+    Query = FunctionRequest.Map(query),
+    Body = await File.ReadAllBytesAsync(args[2]),
+};
+var pipeline = new FunctionPipeline(catalog, (name, fault) => Console.Error.WriteLine($"{name} failed: {fault}"));
+var response = await pipeline.InvokeAsync(function, request, CancellationToken.None);
+await File.WriteAllBytesAsync(args[3], response.Body.ToArray());
+Console.WriteLine($"{response.Status} {response.ContentType}");
+return 0;

@@ -1,0 +1,31 @@
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+
+namespace MlFunctions.Core.Tests;
+
+/// <summary>Calls a catalog function through the pipeline, as an adapter would.</summary>
+internal static class FunctionCall
+{
+    public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null)
+    {
+        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default);
+        var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function {function}.");
+        var pairs = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : ""));
+        var headers = accept is null ? [] : new[] { KeyValuePair.Create("Accept", accept) };
+        var request = new FunctionRequest
+        {
+            Method = "POST",
+            Path = descriptor.Route,
+            Query = FunctionRequest.Map(pairs),
+            Headers = FunctionRequest.Map(headers),
+            Body = body,
+        };
+        return new FunctionPipeline(catalog).InvokeAsync(descriptor, request, CancellationToken.None);
+    }
+
+    public static System.Text.Json.JsonElement Problem(FunctionResponse response)
+    {
+        Assert.Equal("application/problem+json", response.ContentType);
+        return System.Text.Json.JsonDocument.Parse(response.Body).RootElement;
+    }
+}

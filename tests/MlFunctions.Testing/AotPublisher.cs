@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace MlFunctions.Testing;
+
+/// <summary>
+/// Publishes a project with Native AOT once per test run and hands every test the same binary:
+/// an AOT publish takes most of a minute on two cores.
+/// </summary>
+public static class AotPublisher
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Published = new();
+
+    /// <summary>The path of the published native executable of tests/ or functions/ project <paramref name="project"/>.</summary>
+    public static Task<string> PublishAsync(string projectDirectory, string project) =>
+        Published.GetOrAdd(project, name => new Lazy<Task<string>>(() => PublishOnceAsync(projectDirectory, name))).Value;
+
+    private static async Task<string> PublishOnceAsync(string projectDirectory, string project)
+    {
+        var output = Path.Combine(RepoPaths.Artifacts, "aot", project);
+        var csproj = Path.Combine(RepoPaths.Root, projectDirectory, project, project + ".csproj");
+        var result = await ProcessRunner.RunAsync("dotnet",
+            ["publish", csproj, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-v", "quiet"],
+            TimeSpan.FromMinutes(10));
+        var binary = Path.Combine(output, project);
+        if (result.ExitCode != 0 || !File.Exists(binary))
+        {
+            throw new InvalidOperationException($"AOT publish of {project} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
+        }
+        return binary;
+    }
+}

@@ -1,0 +1,27 @@
+namespace MlFunctions.Testing;
+
+/// <summary>Where the repository and its test data are, found from the running test assembly.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string ExifImages => Path.Combine(Root, "tests", "data", "images", "exif");
+
+    public static string Tabular => Path.Combine(Root, "tests", "data", "tabular");
+
+    public static string Artifacts => Path.Combine(Root, "artifacts");
+
+    public static string ExifImage(string name) => Path.Combine(ExifImages, name + ".jpg");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No Functions.sln above {AppContext.BaseDirectory}.");
+    }
+}
