@@ -16,8 +16,8 @@ public static class LocalHost
         return 0;
     }
 
-    /// <summary>Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one.</summary>
-    public static WebApplication Build(string[] args)
+    /// <summary>Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one. Limits come from the environment unless given.</summary>
+    public static WebApplication Build(string[] args, FunctionLimits? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var port = Port(args);
@@ -29,7 +29,7 @@ public static class LocalHost
             kestrel.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
+        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));
 
