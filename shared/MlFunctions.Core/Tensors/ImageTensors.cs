@@ -10,6 +10,6 @@ public static class ImageTensors
     {
         using var source = ImageSource.Open(image, limits);
         using var bitmap = ImageRenderer.Render(source, options.Width, options.Height, options.Fit, options.Background, opaque: true, limits);
-        return TensorWriter.FromRgba(bitmap.GetPixelSpan(), options);
+        return TensorWriter.FromPixels(bitmap.GetPixelSpan(), bitmap.ColorType == SkiaSharp.SKColorType.Bgra8888, options);
     }
 }

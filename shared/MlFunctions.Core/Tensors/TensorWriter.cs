@@ -3,16 +3,16 @@ using System.Runtime.InteropServices;
 
 namespace MlFunctions.Core.Tensors;
 
-/// <summary>Turns RGBA pixels into a normalised float tensor.</summary>
+/// <summary>Turns 8-bit pixels into a normalised float tensor.</summary>
 public static class TensorWriter
 {
-    /// <summary>Fills a tensor from tightly packed 8-bit RGBA pixels of options.Width x options.Height.</summary>
-    public static float[] FromRgba(ReadOnlySpan<byte> rgba, TensorOptions options)
+    /// <summary>Fills a tensor from tightly packed 4-byte pixels (RGBA, or BGRA when <paramref name="bgra"/>) of options.Width x options.Height.</summary>
+    public static float[] FromPixels(ReadOnlySpan<byte> pixelBytes, bool bgra, TensorOptions options)
     {
         var pixels = options.Width * options.Height;
-        if (rgba.Length != pixels * 4)
+        if (pixelBytes.Length != pixels * 4)
         {
-            throw new ArgumentException($"Expected {pixels * 4} bytes of RGBA, got {rgba.Length}.", nameof(rgba));
+            throw new ArgumentException($"Expected {pixels * 4} bytes of pixels, got {pixelBytes.Length}.", nameof(pixelBytes));
         }
         // One lookup table per output channel (mean and std are in output order): 8-bit input has only 256 values.
         var tables = new float[3][];
@@ -25,16 +25,16 @@ public static class TensorWriter
             }
         }
         var tensor = new float[pixels * 3];
-        // The output channel that each of R, G and B lands in.
-        var (r, g, b) = options.Bgr ? (2, 1, 0) : (0, 1, 2);
+        // The output channel that each byte of a pixel lands in: a swap on either side cancels one on the other.
+        var (first, second, third) = options.Bgr != bgra ? (2, 1, 0) : (0, 1, 2);
         if (options.Layout == TensorLayout.Nchw)
         {
             for (var i = 0; i < pixels; i++)
             {
                 var p = i * 4;
-                tensor[(r * pixels) + i] = tables[r][rgba[p]];
-                tensor[(g * pixels) + i] = tables[g][rgba[p + 1]];
-                tensor[(b * pixels) + i] = tables[b][rgba[p + 2]];
+                tensor[(first * pixels) + i] = tables[first][pixelBytes[p]];
+                tensor[(second * pixels) + i] = tables[second][pixelBytes[p + 1]];
+                tensor[(third * pixels) + i] = tables[third][pixelBytes[p + 2]];
             }
         }
         else
@@ -43,9 +43,9 @@ public static class TensorWriter
             {
                 var p = i * 4;
                 var t = i * 3;
-                tensor[t + r] = tables[r][rgba[p]];
-                tensor[t + g] = tables[g][rgba[p + 1]];
-                tensor[t + b] = tables[b][rgba[p + 2]];
+                tensor[t + first] = tables[first][pixelBytes[p]];
+                tensor[t + second] = tables[second][pixelBytes[p + 1]];
+                tensor[t + third] = tables[third][pixelBytes[p + 2]];
             }
         }
         return tensor;

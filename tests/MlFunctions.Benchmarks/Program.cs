@@ -1,0 +1,15 @@
+using MlFunctions.Benchmarks;
+
+// Benchmarks print numbers and ratios against a peer measured in the same run; they never assert.
+var name = args.FirstOrDefault() ?? "resize";
+return name switch
+{
+    "resize" => await ResizeBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize."),
+};
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
