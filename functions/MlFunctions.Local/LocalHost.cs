@@ -20,6 +20,7 @@ public static class LocalHost
     public static WebApplication Build(string[] args, FunctionLimits? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var port = Port(args);
         // Loopback only: this host has no authentication of its own.
         builder.WebHost.UseKestrel(kestrel =>
@@ -41,6 +42,10 @@ public static class LocalHost
         }
         app.MapFallback((HttpContext context) => HttpTranslation.Write(
             ProblemType.NotFound.With($"Nothing answers at {context.Request.Path}; GET / lists the functions.").ToResponse()));
+        app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+            "MlFunctions serving {Functions} on {Address}",
+            string.Join(", ", catalog.Functions.Select(f => $"{f.Method} {f.Route}")),
+            string.Join(", ", app.Urls)));
         return app;
     }
 
