@@ -16,14 +16,11 @@ if (function is null)
     Console.Error.WriteLine($"No function '{args[0]}'.");
     return 2;
 }
-var query = args[1].Split('&', StringSplitOptions.RemoveEmptyEntries)
-    .Select(pair => pair.Split('=', 2))
-    .Select(kv => KeyValuePair.Create(Uri.UnescapeDataString(kv[0]), kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : ""));
 var request = new FunctionRequest
 {
     Method = function.Method,
     Path = function.Route,
-    Query = FunctionRequest.Map(query),
+    Query = FunctionRequest.ParseQuery(args[1]),
     Body = await File.ReadAllBytesAsync(args[2]),
 };
 var pipeline = new FunctionPipeline(catalog, (name, fault) => Console.Error.WriteLine($"{name} failed: {fault}"));

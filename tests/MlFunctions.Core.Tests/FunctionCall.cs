@@ -10,13 +10,12 @@ internal static class FunctionCall
     {
         var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default);
         var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function {function}.");
-        var pairs = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : ""));
         var headers = accept is null ? [] : new[] { KeyValuePair.Create("Accept", accept) };
         var request = new FunctionRequest
         {
             Method = "POST",
             Path = descriptor.Route,
-            Query = FunctionRequest.Map(pairs),
+            Query = FunctionRequest.ParseQuery(query),
             Headers = FunctionRequest.Map(headers),
             Body = body,
         };

@@ -23,6 +23,14 @@ public sealed class FunctionRequest
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>Parses a raw query string ("a=1&amp;b=x+y", with or without '?'): form-decoded, first value of a name kept.</summary>
+    public static IReadOnlyDictionary<string, string> ParseQuery(string? raw) => Map(
+        (raw ?? "").TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(kv => KeyValuePair.Create(FormDecode(kv[0]), kv.Length > 1 ? FormDecode(kv[1]) : "")));
+
+    private static string FormDecode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+
     /// <summary>Builds a case-insensitive map that keeps the first value of a repeated name.</summary>
     public static IReadOnlyDictionary<string, string> Map(IEnumerable<KeyValuePair<string, string>> pairs)
     {

@@ -28,7 +28,7 @@ public sealed class AotParityTests : IDisposable
         var input = RepoPaths.ExifImage(photo);
         var aot = await RunProbeAsync("resize", query, input);
 
-        var jit = ImageResizer.Resize(File.ReadAllBytes(input), ResizeOptions.Parse(new Parameters(Query(query)), FunctionLimits.Default), FunctionLimits.Default);
+        var jit = ImageResizer.Resize(File.ReadAllBytes(input), ResizeOptions.Parse(new Parameters(FunctionRequest.ParseQuery(query)), FunctionLimits.Default), FunctionLimits.Default);
         Assert.Equal(jit.ContentType, aot.ContentType);
         Assert.Equal(jit.Bytes, aot.Body);
     }
@@ -40,7 +40,7 @@ public sealed class AotParityTests : IDisposable
         var input = RepoPaths.ExifImage("Landscape_7");
         var aot = await RunProbeAsync("tensor", query, input);
 
-        var options = TensorOptions.Parse(new Parameters(Query(query)), FunctionLimits.Default);
+        var options = TensorOptions.Parse(new Parameters(FunctionRequest.ParseQuery(query)), FunctionLimits.Default);
         var jit = TensorWriter.ToLittleEndianBytes(ImageTensors.Create(File.ReadAllBytes(input), options, FunctionLimits.Default));
         Assert.Equal("application/octet-stream", aot.ContentType);
         Assert.Equal(jit, aot.Body);
@@ -67,9 +67,6 @@ public sealed class AotParityTests : IDisposable
         var parts = result.Output.Trim().Split(' ', 2);
         return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1], File.ReadAllBytes(output));
     }
-
-    private static IReadOnlyDictionary<string, string> Query(string query) => FunctionRequest.Map(
-        query.Split('&').Select(p => p.Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], Uri.UnescapeDataString(kv[1]))));
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }

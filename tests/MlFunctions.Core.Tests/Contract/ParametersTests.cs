@@ -60,4 +60,14 @@ public sealed class ParametersTests
 
         Assert.Contains("MLF_MAX_BODY_BYTES", error.Message);
     }
+
+    [Fact]
+    public void A_raw_query_string_is_form_decoded_and_keeps_the_first_of_a_repeated_name()
+    {
+        var query = FunctionRequest.ParseQuery("?background=%23ff0000&Mean=1+2&mean=3&flag");
+
+        Assert.Equal("#ff0000", query["background"]);
+        Assert.Equal("1 2", query["mean"]);
+        Assert.Equal("", query["flag"]);
+    }
 }
