@@ -8,6 +8,8 @@ return command switch
 {
     "serve" => await LocalHost.RunAsync(rest),
     "resize" => await ResizeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+    "features" => FeaturesCommand.Run(rest, Console.Out, Console.Error),
+    "format" => await InvokeCommand.RunAsync("format", rest, Console.In, Console.Out, Console.Error),
     "help" or "--help" or "-h" => Usage.Print(Console.Out),
     _ => Usage.Unknown(command, Console.Error),
 };

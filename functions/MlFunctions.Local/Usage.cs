@@ -14,6 +14,16 @@ internal static class Usage
                   [--quality 1-100] [--background #rrggbb]
               Resize images into DIR, with progress and a summary.
 
+          ... -- features propose data.csv [--exclude col1,col2]
+              Print a proposed feature spec for the CSV.
+          ... -- features fit data.csv [--spec spec.json] --out fitted.json
+              Fit a spec (the proposed one when none is given) and print its statistics.
+          ... -- features data.csv --spec spec.json [--out vectors.csv]
+              Write feature vectors as CSV with a header of feature names.
+
+          ... -- format request.json      (or - for standard input)
+              Format scores or logits, as POST /api/format does.
+
         Limits come from MLF_MAX_BODY_BYTES, MLF_MAX_IMAGE_PIXELS and MLF_MAX_OUTPUT_DIMENSION.
         """;
 

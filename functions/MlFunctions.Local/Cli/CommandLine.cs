@@ -1,29 +1,34 @@
 namespace MlFunctions.Local.Cli;
 
-/// <summary>Positional arguments and '--name value' options; one option is required and kept apart.</summary>
-internal sealed record CommandLine(IReadOnlyList<string> Positional, IReadOnlyDictionary<string, string> Options, string Required)
+/// <summary>Positional arguments and '--name value' options.</summary>
+internal sealed record CommandLine(IReadOnlyList<string> Positional, IReadOnlyDictionary<string, string> Options)
 {
-    public static CommandLine Parse(string[] args, string required)
+    public static CommandLine Parse(IEnumerable<string> args)
     {
+        var list = args.ToList();
         var positional = new List<string>();
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Length; i++)
+        for (var i = 0; i < list.Count; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            if (!list[i].StartsWith("--", StringComparison.Ordinal))
             {
-                positional.Add(args[i]);
+                positional.Add(list[i]);
                 continue;
             }
-            if (i + 1 >= args.Length)
+            if (i + 1 >= list.Count)
             {
-                throw new ArgumentException($"{args[i]} needs a value.");
+                throw new ArgumentException($"{list[i]} needs a value.");
             }
-            options[args[i][2..]] = args[++i];
+            options[list[i][2..]] = list[++i];
         }
-        if (!options.Remove(required, out var value))
-        {
-            throw new ArgumentException($"--{required} is required.");
-        }
-        return new CommandLine(positional, options, value);
+        return new CommandLine(positional, options);
     }
+
+    public string? Option(string name) => Options.GetValueOrDefault(name);
+
+    public string Require(string name) => Option(name) ?? throw new ArgumentException($"--{name} is required.");
+
+    /// <summary>The options other than <paramref name="taken"/>, for a function's own parameters.</summary>
+    public IReadOnlyDictionary<string, string> Except(params string[] taken) =>
+        Options.Where(kv => !taken.Contains(kv.Key, StringComparer.OrdinalIgnoreCase)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
 }

@@ -7,28 +7,30 @@ namespace MlFunctions.Local.Cli;
 /// <summary>resize &lt;files or folders&gt; --out DIR [options]: the resize function over files, with progress.</summary>
 internal static class ResizeCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter console, CancellationToken cancellationToken)
     {
         var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
         CommandLine line;
         ResizeOptions options;
+        string output;
         try
         {
-            line = CommandLine.Parse(args, "out");
-            options = ResizeOptions.Parse(new Parameters(line.Options), limits);
+            line = CommandLine.Parse(args);
+            output = line.Require("out");
+            options = ResizeOptions.Parse(new Parameters(line.Except("out")), limits);
         }
         catch (Exception e) when (e is ProblemException or ArgumentException)
         {
-            await output.WriteLineAsync($"resize: {e.Message}").ConfigureAwait(false);
+            await console.WriteLineAsync($"resize: {e.Message}").ConfigureAwait(false);
             return 2;
         }
         var inputs = ImageFiles.Find(line.Positional);
         if (inputs.Count == 0)
         {
-            await output.WriteLineAsync("resize: no image files found in the paths given.").ConfigureAwait(false);
+            await console.WriteLineAsync("resize: no image files found in the paths given.").ConfigureAwait(false);
             return 2;
         }
-        Directory.CreateDirectory(line.Required);
+        Directory.CreateDirectory(output);
         var total = Stopwatch.StartNew();
         var failed = 0;
         for (var i = 0; i < inputs.Count; i++)
@@ -40,19 +42,19 @@ internal static class ResizeCommand
             {
                 var bytes = await File.ReadAllBytesAsync(input, cancellationToken).ConfigureAwait(false);
                 var image = ImageResizer.Resize(bytes, options, limits);
-                var target = Path.Combine(line.Required, Path.GetFileNameWithoutExtension(input) + Extension(image.Format));
+                var target = Path.Combine(output, Path.GetFileNameWithoutExtension(input) + Extension(image.Format));
                 await File.WriteAllBytesAsync(target, image.Bytes, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync($"{prefix} -> {Path.GetFileName(target)} {image.Width}x{image.Height} ({each.ElapsedMilliseconds} ms)").ConfigureAwait(false);
+                await console.WriteLineAsync($"{prefix} -> {Path.GetFileName(target)} {image.Width}x{image.Height} ({each.ElapsedMilliseconds} ms)").ConfigureAwait(false);
             }
             catch (ProblemException problem)
             {
                 failed++;
-                await output.WriteLineAsync($"{prefix} FAILED: {problem.Message}").ConfigureAwait(false);
+                await console.WriteLineAsync($"{prefix} FAILED: {problem.Message}").ConfigureAwait(false);
             }
         }
         var seconds = total.Elapsed.TotalSeconds;
-        await output.WriteLineAsync(
-            $"Resized {inputs.Count - failed} of {inputs.Count} images into {line.Required} in {seconds:F2} s ({inputs.Count / seconds:F1} images/s); {failed} failed.").ConfigureAwait(false);
+        await console.WriteLineAsync(
+            $"Resized {inputs.Count - failed} of {inputs.Count} images into {output} in {seconds:F2} s ({inputs.Count / seconds:F1} images/s); {failed} failed.").ConfigureAwait(false);
         return failed == 0 ? 0 : 1;
     }
 

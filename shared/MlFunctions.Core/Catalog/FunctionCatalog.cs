@@ -25,6 +25,12 @@ public sealed class FunctionCatalog
         new("tensor", "POST", "/api/tensor",
             "Image bytes to a float32 model input tensor (NCHW or NHWC, RGB or BGR, scale, mean, std) as bytes or JSON.",
             new TensorFunction(limits)),
+        new("features", "POST", "/api/features",
+            "JSON records and a fitted feature spec to feature vectors with their names.",
+            new FeaturesFunction(limits)),
+        new("format", "POST", "/api/format",
+            "Scores or logits and labels to predictions (sigmoid, softmax, top-k, threshold) as JSON or CSV.",
+            new FormatFunction(limits)),
     ]);
 
     public FunctionDescriptor? Find(string name) =>

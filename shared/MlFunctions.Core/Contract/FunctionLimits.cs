@@ -14,14 +14,18 @@ public sealed record FunctionLimits
     /// <summary>Largest output width or height.</summary>
     public int MaxOutputDimension { get; init; } = 8192;
 
+    /// <summary>Most records (or score rows) in one request.</summary>
+    public int MaxRecords { get; init; } = 10_000;
+
     public static FunctionLimits Default { get; } = new();
 
-    /// <summary>Reads MLF_MAX_BODY_BYTES, MLF_MAX_IMAGE_PIXELS and MLF_MAX_OUTPUT_DIMENSION where set.</summary>
+    /// <summary>Reads MLF_MAX_BODY_BYTES, MLF_MAX_IMAGE_PIXELS, MLF_MAX_OUTPUT_DIMENSION and MLF_MAX_RECORDS where set.</summary>
     public static FunctionLimits FromSettings(Func<string, string?> setting) => new()
     {
         MaxBodyBytes = Read(setting, "MLF_MAX_BODY_BYTES", Default.MaxBodyBytes),
         MaxImagePixels = Read(setting, "MLF_MAX_IMAGE_PIXELS", Default.MaxImagePixels),
         MaxOutputDimension = (int)Math.Min(int.MaxValue, Read(setting, "MLF_MAX_OUTPUT_DIMENSION", Default.MaxOutputDimension)),
+        MaxRecords = (int)Math.Min(int.MaxValue, Read(setting, "MLF_MAX_RECORDS", Default.MaxRecords)),
     };
 
     private static long Read(Func<string, string?> setting, string name, long fallback)

@@ -3,13 +3,15 @@ using MlFunctions.Core.Json;
 namespace MlFunctions.Core.Contract;
 
 /// <summary>Thrown for a request the function refuses; the pipeline turns it into problem+json.</summary>
-public sealed class ProblemException(ProblemType type, string detail, string? parameter = null) : Exception(detail)
+public sealed class ProblemException(ProblemType type, string detail, string? parameter = null, long? record = null) : Exception(detail)
 {
     public ProblemType Type { get; } = type;
 
     public string? Parameter { get; } = parameter;
 
-    public Problem ToProblem() => new(Type.Uri, Type.Title, Type.Status, Message, Parameter);
+    public long? Record { get; } = record;
+
+    public Problem ToProblem() => new(Type.Uri, Type.Title, Type.Status, Message, Parameter, Record);
 
     public FunctionResponse ToResponse() => Render(ToProblem());
 

@@ -12,9 +12,16 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType UnsupportedImage = new("unsupported-image", "The body is not an image in a supported format", 415);
     public static readonly ProblemType ImageTruncated = new("image-truncated", "The image data ends before the image does", 422);
     public static readonly ProblemType ImageCorrupt = new("image-corrupt", "The image data cannot be decoded", 422);
+    public static readonly ProblemType InvalidJson = new("invalid-json", "The body is not the JSON this function takes", 400);
+    public static readonly ProblemType InvalidSpec = new("invalid-spec", "The feature spec is not valid", 400);
+    public static readonly ProblemType InvalidRecord = new("invalid-record", "A record does not fit the feature spec", 400);
+    public static readonly ProblemType InvalidScores = new("invalid-scores", "The scores cannot be formatted", 400);
+    public static readonly ProblemType InvalidCsv = new("invalid-csv", "The CSV cannot be read", 400);
+    public static readonly ProblemType MissingColumn = new("missing-column", "A column the spec needs is missing", 400);
+    public static readonly ProblemType TooManyRecords = new("too-many-records", "The request has more records than the limit", 413);
     public static readonly ProblemType NotFound = new("not-found", "No function answers at this path", 404);
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The function does not accept this method", 405);
     public static readonly ProblemType Internal = new("internal-error", "The function failed; the fault is ours", 500);
 
-    public ProblemException With(string detail, string? parameter = null) => new(this, detail, parameter);
+    public ProblemException With(string detail, string? parameter = null, long? record = null) => new(this, detail, parameter, record);
 }

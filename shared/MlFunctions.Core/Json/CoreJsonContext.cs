@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Features;
 
 namespace MlFunctions.Core.Json;
 
@@ -10,16 +11,27 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(CatalogDocument))]
 [JsonSerializable(typeof(TensorDocument))]
+[JsonSerializable(typeof(FeatureSpec))]
+[JsonSerializable(typeof(FeaturesRequest))]
+[JsonSerializable(typeof(FeaturesResponse))]
+[JsonSerializable(typeof(FormatRequest))]
+[JsonSerializable(typeof(PredictionsDocument))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>
-    /// The context responses are written with. Our bodies are served as JSON, never inlined in HTML, so
-    /// quotes and apostrophes in a problem's detail stay readable instead of becoming \u0027.
+    /// The context requests are read and responses written with. Our bodies are served as JSON, never
+    /// inlined in HTML, so apostrophes in a problem's detail stay readable instead of becoming \u0027.
+    /// Unknown properties are refused (names match in any case), so a misspelt option is an error;
+    /// "NaN" and "Infinity" are read so that they can be refused with a message that names them.
     /// </summary>
     public static CoreJsonContext Web { get; } = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        PropertyNameCaseInsensitive = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = false,
     });
 }

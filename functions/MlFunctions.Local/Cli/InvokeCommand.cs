@@ -1,0 +1,30 @@
+using System.Text;
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+
+namespace MlFunctions.Local.Cli;
+
+/// <summary>
+/// Runs a JSON function (format, features, ...) on a request body from a file or standard input ('-')
+/// through the same pipeline as the host, and prints the response body.
+/// </summary>
+internal static class InvokeCommand
+{
+    public static async Task<int> RunAsync(string function, string[] args, TextReader input, TextWriter console, TextWriter log)
+    {
+        var path = args.FirstOrDefault() ?? "-";
+        var body = path == "-" ? await input.ReadToEndAsync().ConfigureAwait(false) : await File.ReadAllTextAsync(path).ConfigureAwait(false);
+        var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
+        var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function '{function}'.");
+        var request = new FunctionRequest { Method = descriptor.Method, Path = descriptor.Route, Body = Encoding.UTF8.GetBytes(body) };
+        var response = await new FunctionPipeline(catalog).InvokeAsync(descriptor, request, CancellationToken.None).ConfigureAwait(false);
+        var text = Encoding.UTF8.GetString(response.Body.Span);
+        if (response.Status >= 400)
+        {
+            await log.WriteLineAsync($"{function}: {response.Status} {text}").ConfigureAwait(false);
+            return 1;
+        }
+        await console.WriteAsync(text).ConfigureAwait(false);
+        return 0;
+    }
+}

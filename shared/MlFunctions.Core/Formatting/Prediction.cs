@@ -1,0 +1,10 @@
+namespace MlFunctions.Core.Formatting;
+
+/// <summary>One label and its probability.</summary>
+public sealed record LabelProbability(string Label, double Probability);
+
+/// <summary>
+/// A formatted row: the chosen label (null when no label clears the threshold) and its probability,
+/// the top-k labels, and for multi-label (sigmoid over several columns) every label over the threshold.
+/// </summary>
+public sealed record Prediction(string? Label, double Probability, LabelProbability[] Top, string[]? Labels = null);

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Formatting;
+using MlFunctions.Core.Json;
+
+namespace MlFunctions.Core.Functions;
+
+/// <summary>POST /api/format: scores or logits, labels and options in; labelled predictions out, as JSON or CSV.</summary>
+public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
+{
+    public Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
+    {
+        var body = JsonBody.Read(request, CoreJsonContext.Web.FormatRequest);
+        if ((body.Scores is null) == (body.Logits is null))
+        {
+            throw ProblemType.InvalidJson.With("Send exactly one of 'scores' (probabilities) or 'logits' (raw model outputs).", "scores");
+        }
+        var logits = body.Logits is not null;
+        var rows = body.Scores ?? body.Logits!;
+        if (rows.Length == 0 || rows.Length > limits.MaxRecords)
+        {
+            throw ProblemType.TooManyRecords.With($"Send from 1 to {limits.MaxRecords} rows of scores, not {rows.Length}.", "scores");
+        }
+        var width = rows[0]?.Length ?? 0;
+        var options = Options(body, width, logits);
+        var predictions = new Prediction[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] is null || rows[i].Length != width)
+            {
+                throw ProblemType.InvalidScores.With($"Row {i} has {rows[i]?.Length ?? 0} scores; row 0 has {width}.", "scores", i);
+            }
+            predictions[i] = ScoreFormatter.Format(rows[i], options, i);
+        }
+        var acceptsCsv = request.Header("Accept")?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true;
+        var csv = Choice("output", body.Output, acceptsCsv, ("json", false), ("csv", true));
+        return Task.FromResult(csv
+            ? FunctionResponse.Bytes("text/csv; charset=utf-8", Encoding.UTF8.GetBytes(PredictionCsv.Write(predictions, options.TopK, options.Activation == Activation.Sigmoid && width > 1)))
+            : FunctionResponse.Json(new PredictionsDocument(predictions), CoreJsonContext.Web.PredictionsDocument));
+    }
+
+    private static FormatOptions Options(FormatRequest body, int width, bool logits)
+    {
+        if (width == 0)
+        {
+            throw ProblemType.InvalidScores.With("Row 0 has no scores.", "scores", 0);
+        }
+        // One score column is binary: its labels are [negative, positive].
+        var labelCount = width == 1 ? 2 : width;
+        var labels = body.Labels ?? Enumerable.Range(0, labelCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (labels.Length != labelCount)
+        {
+            throw Parameters.Invalid("labels", width == 1
+                ? $"one score column is binary, so give 2 labels [negative, positive], not {labels.Length}."
+                : $"there are {width} score columns, so give {width} labels, not {labels.Length}.");
+        }
+        var activation = Choice("activation", body.Activation, logits ? (width == 1 ? Activation.Sigmoid : Activation.Softmax) : Activation.None,
+            ("none", Activation.None), ("sigmoid", Activation.Sigmoid), ("softmax", Activation.Softmax));
+        if (activation == Activation.Softmax && width == 1)
+        {
+            throw Parameters.Invalid("activation", "softmax over a single score is always 1; use sigmoid for one binary score.");
+        }
+        if (body.TopK is < 1)
+        {
+            throw Parameters.Invalid("topK", $"{body.TopK} is not a positive whole number.");
+        }
+        if (body.Threshold is { } threshold && (!double.IsFinite(threshold) || threshold < 0 || threshold > 1))
+        {
+            throw Parameters.Invalid("threshold", $"{threshold} is not a probability from 0 to 1.");
+        }
+        return new FormatOptions(labels, activation, Math.Min(body.TopK ?? 5, labelCount), body.Threshold);
+    }
+
+    private static T Choice<T>(string name, string? value, T fallback, params (string Name, T Value)[] choices) =>
+        new Parameters(value is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [name] = value }).Choice(name, fallback, choices);
+}

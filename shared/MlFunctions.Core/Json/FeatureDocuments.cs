@@ -1,0 +1,15 @@
+using System.Text.Json;
+using MlFunctions.Core.Features;
+
+namespace MlFunctions.Core.Json;
+
+/// <summary>POST /api/features: a fitted spec and the records to transform.</summary>
+public sealed record FeaturesRequest
+{
+    public FeatureSpec? Spec { get; init; }
+
+    public JsonElement Records { get; init; }
+}
+
+/// <summary>The feature names and one vector per record, in record order.</summary>
+public sealed record FeaturesResponse(IReadOnlyList<string> Names, float[][] Vectors);
