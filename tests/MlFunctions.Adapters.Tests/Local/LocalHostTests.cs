@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
 using MlFunctions.Testing;
 
 namespace MlFunctions.Adapters.Tests.Local;
@@ -27,7 +29,8 @@ public sealed class LocalHostTests(LocalHostFixture host) : IClassFixture<LocalH
     public async Task The_root_lists_every_function_and_healthz_answers()
     {
         var catalog = JsonDocument.Parse(await host.Client.GetStringAsync("/")).RootElement;
-        Assert.Equal(["resize", "tensor"], catalog.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        var expected = FunctionCatalog.Create(FunctionLimits.Default).Functions.Select(f => (f.Name, f.Route));
+        Assert.Equal(expected, catalog.GetProperty("functions").EnumerateArray().Select(f => (f.GetProperty("name").GetString()!, f.GetProperty("route").GetString()!)));
         Assert.Equal("ok\n", await host.Client.GetStringAsync("/healthz"));
     }
 
@@ -38,6 +41,18 @@ public sealed class LocalHostTests(LocalHostFixture host) : IClassFixture<LocalH
 
         Assert.Equal("1,32,32,3", response.Headers.GetValues("X-Tensor-Shape").Single());
         Assert.Equal(32 * 32 * 3 * 4, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task Features_and_format_answer_json_over_http()
+    {
+        using var features = await host.Client.PostAsync("/api/features", new StringContent(
+            """{"spec": {"columns": [{"name": "b", "kind": "boolean"}]}, "records": [{"b": "yes"}, {"b": false}]}"""));
+        Assert.Equal("{\"names\":[\"b\"],\"vectors\":[[1],[0]]}", await features.Content.ReadAsStringAsync());
+
+        using var format = await host.Client.PostAsync("/api/format", new StringContent("""{"logits": [[0, 0]], "labels": ["x", "y"]}"""));
+        var prediction = JsonDocument.Parse(await format.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions")[0];
+        Assert.Equal(0.5, prediction.GetProperty("probability").GetDouble());
     }
 
     [Fact]
@@ -52,6 +67,8 @@ public sealed class LocalHostTests(LocalHostFixture host) : IClassFixture<LocalH
             ("/api/resize?width=100&fit=squash", Photo, 400, "invalid-parameter"),
             ("/api/tensor?layout=xyz", Photo, 400, "invalid-parameter"),
             ("/api/nothing", Photo, 404, "not-found"),
+            ("/api/features", "{\"spec\": "u8.ToArray(), 400, "invalid-json"),
+            ("/api/format", "{\"scores\": [[0.2, \"NaN\"]]}"u8.ToArray(), 400, "invalid-scores"),
         };
         foreach (var (path, body, status, type) in cases)
         {
