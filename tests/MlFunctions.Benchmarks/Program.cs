@@ -5,7 +5,8 @@ var name = args.FirstOrDefault() ?? "resize";
 return name switch
 {
     "resize" => await ResizeBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize."),
+    "features" => await FeaturesBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features."),
 };
 
 static int Fail(string message)
