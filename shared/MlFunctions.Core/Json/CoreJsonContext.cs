@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
+using MlFunctions.Core.Models;
+using MlFunctions.Core.Models.Bundle;
 
 namespace MlFunctions.Core.Json;
 
@@ -16,6 +18,8 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(FeaturesResponse))]
 [JsonSerializable(typeof(FormatRequest))]
 [JsonSerializable(typeof(PredictionsDocument))]
+[JsonSerializable(typeof(ModelBundle))]
+[JsonSerializable(typeof(ModelSpec))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>

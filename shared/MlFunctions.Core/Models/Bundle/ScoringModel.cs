@@ -1,0 +1,49 @@
+namespace MlFunctions.Core.Models.Bundle;
+
+/// <summary>
+/// The parameters of a model: one raw output per score column, from linear weights or tree ensembles,
+/// and the link that turns raw outputs into what is predicted.
+/// </summary>
+public sealed record ScoringModel
+{
+    /// <summary>identity (regression), platt (binary: the calibrator of output 0), softmax (multiclass over raw outputs), or normalize (multiclass: each output calibrated, then scaled to sum to 1).</summary>
+    public required string Link { get; init; }
+
+    public LinearOutput[]? Linear { get; init; }
+
+    public TreeEnsembleOutput[]? Trees { get; init; }
+
+    /// <summary>One per output, for the platt and normalize links.</summary>
+    public PlattCalibration[]? Calibrators { get; init; }
+
+    public const string Identity = "identity";
+    public const string Platt = "platt";
+    public const string Softmax = "softmax";
+    public const string Normalize = "normalize";
+}
+
+/// <summary>raw = bias + weights . features.</summary>
+public sealed record LinearOutput(float[] Weights, float Bias);
+
+/// <summary>raw = bias + the sum over trees of weight * leaf value.</summary>
+public sealed record TreeEnsembleOutput(double Bias, RegressionTreeData[] Trees);
+
+/// <summary>
+/// One regression tree as ML.NET stores it: node i sends features[SplitFeatures[i]] &lt;= Thresholds[i]
+/// to Left[i], otherwise to Right[i]; a negative child c is leaf ~c.
+/// </summary>
+public sealed record RegressionTreeData(double Weight, int[] SplitFeatures, float[] Thresholds, int[] Left, int[] Right, double[] Leaves);
+
+/// <summary>Platt scaling: probability = 1 / (1 + exp(Slope * raw + Offset)).</summary>
+public sealed record PlattCalibration(double Slope, double Offset);
+
+/// <summary>Where a model came from.</summary>
+public sealed record TrainingInfo(
+    string DataHash,
+    long TrainRows,
+    long HoldoutRows,
+    long SkippedRows,
+    int Seed,
+    double Holdout,
+    DateTimeOffset CreatedAt,
+    Dictionary<string, string> Versions);

@@ -1,0 +1,73 @@
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Features;
+
+namespace MlFunctions.Core.Models;
+
+/// <summary>How to train a model from a CSV: the task, the label column, the features and the trainer.</summary>
+public sealed record ModelSpec
+{
+    /// <summary>binary, multiclass or regression.</summary>
+    public required string Task { get; init; }
+
+    /// <summary>The CSV column to predict.</summary>
+    public required string Label { get; init; }
+
+    /// <summary>linear (SDCA, the default) or tree (FastTree; LightGBM for multiclass).</summary>
+    public string? Trainer { get; init; }
+
+    /// <summary>The feature spec, unfitted or fitted; proposed from the data (without the label) when left out.</summary>
+    public FeatureSpec? Features { get; init; }
+
+    /// <summary>The share of rows held out for evaluation (default 0.2).</summary>
+    public double? Holdout { get; init; }
+
+    /// <summary>The seed for the split and the trainer (default 42): the same data and spec give the same model.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>binary: the label value that is the positive class (default: true/yes/1, else the second in sorted order).</summary>
+    public string? PositiveLabel { get; init; }
+
+    /// <summary>Trainer iterations (SDCA passes, or trees); the trainer's default when left out.</summary>
+    public int? Iterations { get; init; }
+
+    /// <summary>tree: leaves per tree (default 20).</summary>
+    public int? Leaves { get; init; }
+
+    /// <summary>The holdout metric that decides whether a new model beats the champion (see <see cref="ModelMetrics"/>).</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>How much better the challenger must be on <see cref="Metric"/> to be promoted (default 0).</summary>
+    public double? Margin { get; init; }
+
+    public const string Linear = "linear";
+    public const string Tree = "tree";
+
+    public ModelSpec Validate()
+    {
+        Check(ModelTask.All.Contains(Task), "task", $"'{Task}' is not one of: {string.Join(", ", ModelTask.All)}.");
+        Check(!string.IsNullOrWhiteSpace(Label), "label", "name the column to predict.");
+        Check(Trainer is null or Linear or Tree, "trainer", $"'{Trainer}' is not one of: linear, tree.");
+        Check(Holdout is null or (> 0 and <= 0.5), "holdout", "must be a share above 0 and at most 0.5.");
+        Check(Iterations is null or (>= 1 and <= 10_000), "iterations", "must be from 1 to 10000.");
+        Check(Leaves is null or (>= 2 and <= 1_000), "leaves", "must be from 2 to 1000.");
+        Check(Metric is null || ModelMetrics.For(Task).Contains(Metric), "metric", $"must be one of: {string.Join(", ", ModelMetrics.For(Task))}.");
+        Check(Features?.Columns.Any(c => c.Name == Label) != true, "features", $"the label column '{Label}' cannot also be a feature.");
+        Features?.Validate(fitted: false);
+        return this;
+    }
+
+    /// <summary>The metric promotion compares, and whether larger is better.</summary>
+    public (string Name, bool HigherIsBetter) PromotionMetric()
+    {
+        var name = Metric ?? ModelMetrics.For(Task)[0];
+        return (name, ModelMetrics.HigherIsBetter(name));
+    }
+
+    private static void Check(bool ok, string field, string detail)
+    {
+        if (!ok)
+        {
+            throw ProblemType.InvalidSpec.With($"Model spec '{field}': {detail}", field);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using MlFunctions.Core.Models.Bundle;
+
+namespace MlFunctions.Training;
+
+/// <summary>A trained model: its bundle, ML.NET's model, and the holdout rows it was evaluated on.</summary>
+public sealed class TrainingResult
+{
+    internal TrainingResult(ModelBundle bundle, MLContext context, ITransformer model, DataViewSchema schema, float[][] holdoutFeatures, string[] holdoutLabels)
+    {
+        Bundle = bundle;
+        Context = context;
+        Model = model;
+        Schema = schema;
+        HoldoutFeatures = holdoutFeatures;
+        HoldoutLabels = holdoutLabels;
+    }
+
+    public ModelBundle Bundle { get; }
+
+    public MLContext Context { get; }
+
+    public ITransformer Model { get; }
+
+    public DataViewSchema Schema { get; }
+
+    public float[][] HoldoutFeatures { get; }
+
+    public string[] HoldoutLabels { get; }
+
+    /// <summary>ML.NET's own model file, model.zip.</summary>
+    public byte[] ModelZip()
+    {
+        using var stream = new MemoryStream();
+        Context.Model.Save(Model, Schema, stream);
+        return stream.ToArray();
+    }
+}
