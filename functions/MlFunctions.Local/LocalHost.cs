@@ -1,6 +1,7 @@
 using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
 
 namespace MlFunctions.Local;
 
@@ -12,11 +13,21 @@ public static class LocalHost
     public static async Task<int> RunAsync(string[] args)
     {
         var app = Build(args);
+        await SampleModel.EnsureAsync(ModelStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }
 
-    /// <summary>Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one. Limits come from the environment unless given.</summary>
+    /// <summary>The bucket folder: '--bucket DIR', else MLF_BUCKET, else ./bucket.</summary>
+    public static string Bucket(string[] args) =>
+        Path.GetFullPath(Option(args, "--bucket") ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+
+    public static LocalModelStore ModelStore(string[] args) => new(Path.Combine(Bucket(args), "models"));
+
+    /// <summary>
+    /// Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one, and '--bucket DIR'
+    /// the folder models are served from. Limits come from the environment unless given.
+    /// </summary>
     public static WebApplication Build(string[] args, FunctionLimits? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -30,7 +41,9 @@ public static class LocalHost
             kestrel.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
+        // A new champion is noticed within a second, by reading champion.json, without a restart.
+        var models = new ModelCache(ModelStore(args), TimeSpan.FromSeconds(1));
+        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));
 
@@ -49,10 +62,15 @@ public static class LocalHost
         return app;
     }
 
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
     private static int Port(string[] args)
     {
-        var index = Array.IndexOf(args, "--port");
-        var text = index >= 0 && index + 1 < args.Length ? args[index + 1] : Environment.GetEnvironmentVariable("MLF_PORT");
+        var text = Option(args, "--port") ?? Environment.GetEnvironmentVariable("MLF_PORT");
         if (string.IsNullOrEmpty(text))
         {
             return DefaultPort;

@@ -17,7 +17,7 @@ internal static class MulticlassTraining
         {
             throw ProblemType.InvalidRecord.With($"A multiclass model needs at least 2 values in '{spec.Label}'.", spec.Label);
         }
-        var keys = labels.Select((label, i) => (label, key: (uint)(i + 1))).ToDictionary(p => p.label, p => p.key, StringComparer.Ordinal);
+        var keys = labels.Select((label, i) => (label, key: (uint)i)).ToDictionary(p => p.label, p => p.key, StringComparer.Ordinal);
         var train = TrainingSchemas.Load(ml, data.TrainFeatures.Zip(data.TrainLabels, (x, y) => new MulticlassRow { Features = x, Label = keys[y] }), data.Width, labels.Length);
         // A holdout row whose class never occurs in training cannot be scored against it.
         var test = TrainingSchemas.Load(ml, data.TestFeatures.Zip(data.TestLabels).Where(p => keys.ContainsKey(p.Second))

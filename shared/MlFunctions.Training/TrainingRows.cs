@@ -13,7 +13,11 @@ public sealed class BinaryRow
 
 public sealed class MulticlassRow
 {
-    /// <summary>A key: the class index plus one (0 is ML.NET's missing key).</summary>
+    /// <summary>
+    /// A key: the class index, from 0. LoadFromEnumerable takes a key column's values 0-based (ML.NET's
+    /// own 1-based key values with 0 for missing are another layer); 1-based values shift every class and
+    /// drop the last one as missing, which ML.NET's own metrics cannot see. A test checks true labels.
+    /// </summary>
     public uint Label { get; set; }
 
     public float[] Features { get; set; } = [];

@@ -1,16 +1,20 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
 
-// mlf-aot-probe <function> <query> <input file> <output file>
+// MlFunctions.AotProbe <function>[/<model>] <query> <input file> <output file>
 // Runs one catalog function through the pipeline, writes the response body to the output file and
 // prints "status content-type" on stdout. Tests compare its output with the same call under JIT.
+// predict reads models from the folder in MLF_MODELS.
 if (args.Length != 4)
 {
     Console.Error.WriteLine("usage: MlFunctions.AotProbe <function> <query> <input file> <output file>");
     return 2;
 }
-var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable));
-var function = catalog.Find(args[0]);
+var models = new ModelCache(new LocalModelStore(Environment.GetEnvironmentVariable("MLF_MODELS") ?? "models"), TimeSpan.FromSeconds(1));
+var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
+var name = args[0].Split('/', 2);
+var function = catalog.Find(name[0]);
 if (function is null)
 {
     Console.Error.WriteLine($"No function '{args[0]}'.");
@@ -21,6 +25,7 @@ var request = new FunctionRequest
     Method = function.Method,
     Path = function.Route,
     Query = FunctionRequest.ParseQuery(args[1]),
+    RouteValues = FunctionRequest.Map(name.Length > 1 ? [KeyValuePair.Create("model", name[1])] : []),
     Body = await File.ReadAllBytesAsync(args[2]),
 };
 var pipeline = new FunctionPipeline(catalog, (name, fault) => Console.Error.WriteLine($"{name} failed: {fault}"));

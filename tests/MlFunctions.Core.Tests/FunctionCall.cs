@@ -1,14 +1,18 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
 
 namespace MlFunctions.Core.Tests;
 
 /// <summary>Calls a catalog function through the pipeline, as an adapter would.</summary>
 internal static class FunctionCall
 {
-    public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null)
+    /// <summary>A model store with no models, for functions that do not need one.</summary>
+    public static ModelCache NoModels { get; } = new(new LocalModelStore(Path.Combine(Path.GetTempPath(), "mlf-no-models")), TimeSpan.FromSeconds(1));
+
+    public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null, ModelCache? models = null, string? model = null)
     {
-        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default);
+        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default, models ?? NoModels);
         var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function {function}.");
         var headers = accept is null ? [] : new[] { KeyValuePair.Create("Accept", accept) };
         var request = new FunctionRequest
@@ -17,6 +21,7 @@ internal static class FunctionCall
             Path = descriptor.Route,
             Query = FunctionRequest.ParseQuery(query),
             Headers = FunctionRequest.Map(headers),
+            RouteValues = FunctionRequest.Map(model is null ? [] : [KeyValuePair.Create("model", model)]),
             Body = body,
         };
         return new FunctionPipeline(catalog).InvokeAsync(descriptor, request, CancellationToken.None);

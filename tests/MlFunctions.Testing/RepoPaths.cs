@@ -7,7 +7,8 @@ public static class RepoPaths
 
     public static string ExifImages => Path.Combine(Root, "tests", "data", "images", "exif");
 
-    public static string Tabular => Path.Combine(Root, "tests", "data", "tabular");
+    /// <summary>samples/penguins.csv, which the product ships as its sample data.</summary>
+    public static string Penguins => Path.Combine(Root, "samples", "penguins.csv");
 
     public static string Artifacts => Path.Combine(Root, "artifacts");
 

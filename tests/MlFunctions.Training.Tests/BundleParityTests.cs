@@ -74,6 +74,30 @@ public sealed class BundleParityTests(ITestOutputHelper output)
         Assert.Equal(["Adelie", "Chinstrap", "Gentoo"], result.Bundle.Labels!);
     }
 
+    [Theory]
+    [InlineData(ModelTask.Multiclass, ModelSpec.Linear, "Species")]
+    [InlineData(ModelTask.Multiclass, ModelSpec.Tree, "Species")]
+    [InlineData(ModelTask.Binary, ModelSpec.Linear, "Sex")]
+    public void The_bundle_predicts_the_true_labels_of_held_out_rows(string task, string trainer, string label)
+    {
+        var csv = task == ModelTask.Binary ? PenguinData.TwoSexes : PenguinData.Csv;
+        var result = ModelTrainer.Train(csv, new ModelSpec { Task = task, Label = label, Trainer = trainer }, "truth");
+        var scorer = new BundleScorer(result.Bundle);
+        var labels = result.Bundle.Labels!;
+        var scores = new double[scorer.Outputs];
+
+        var correct = result.HoldoutFeatures.Zip(result.HoldoutLabels).Count(row =>
+        {
+            scorer.Predict(row.First, scores);
+            var predicted = task == ModelTask.Binary ? labels[scores[0] >= 0.5 ? 1 : 0] : labels[Array.IndexOf(scores, scores.Max())];
+            return predicted == row.Second;
+        });
+
+        var accuracy = (double)correct / result.HoldoutLabels.Length;
+        output.WriteLine($"{task}/{trainer}: {correct} of {result.HoldoutLabels.Length} held-out rows labelled right ({accuracy:P1}); ML.NET's metrics: {string.Join(", ", result.Bundle.Metrics.Select(m => $"{m.Key} {m.Value:F3}"))}");
+        Assert.True(accuracy >= 0.85, $"accuracy against the true labels {accuracy:P1}");
+    }
+
     private static double Compare(double expected, double actual, string what)
     {
         var difference = Math.Abs(expected - actual);

@@ -5,7 +5,7 @@ namespace MlFunctions.Training.Tests;
 /// <summary>penguins.csv, and a copy without the one row whose Sex is '.', for binary models of Sex.</summary>
 internal static class PenguinData
 {
-    public static string Csv => Path.Combine(RepoPaths.Tabular, "penguins.csv");
+    public static string Csv => RepoPaths.Penguins;
 
     public static string TwoSexes { get; } = WriteTwoSexes();
 

@@ -1,6 +1,7 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Functions;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models.Store;
 
 namespace MlFunctions.Core.Catalog;
 
@@ -17,7 +18,8 @@ public sealed class FunctionCatalog
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
 
-    public static FunctionCatalog Create(FunctionLimits limits) => new(limits,
+    /// <summary>Every function, with predict serving from <paramref name="models"/>.</summary>
+    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models) => new(limits,
     [
         new("resize", "POST", "/api/resize",
             "Image bytes to a resized image: fit contain, cover, fill or pad; jpeg, png or webp; EXIF orientation applied.",
@@ -31,6 +33,9 @@ public sealed class FunctionCatalog
         new("format", "POST", "/api/format",
             "Scores or logits and labels to predictions (sigmoid, softmax, top-k, threshold) as JSON or CSV.",
             new FormatFunction(limits)),
+        new("predict", "POST", "/api/predict/{model}",
+            "JSON records to the predictions of a model's champion (or ?version=): labels and probabilities, or values.",
+            new PredictFunction(limits, models)),
     ]);
 
     public FunctionDescriptor? Find(string name) =>

@@ -61,15 +61,7 @@ public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
         {
             throw Parameters.Invalid("activation", "softmax over a single score is always 1; use sigmoid for one binary score.");
         }
-        if (body.TopK is < 1)
-        {
-            throw Parameters.Invalid("topK", $"{body.TopK} is not a positive whole number.");
-        }
-        if (body.Threshold is { } threshold && (!double.IsFinite(threshold) || threshold < 0 || threshold > 1))
-        {
-            throw Parameters.Invalid("threshold", $"{threshold} is not a probability from 0 to 1.");
-        }
-        return new FormatOptions(labels, activation, Math.Min(body.TopK ?? 5, labelCount), body.Threshold);
+        return FormatOptions.Create(labels, activation, body.TopK, body.Threshold);
     }
 
     private static T Choice<T>(string name, string? value, T fallback, params (string Name, T Value)[] choices) =>

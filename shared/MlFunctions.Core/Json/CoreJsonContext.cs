@@ -5,6 +5,7 @@ using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Bundle;
+using MlFunctions.Core.Models.Store;
 
 namespace MlFunctions.Core.Json;
 
@@ -20,6 +21,10 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(PredictionsDocument))]
 [JsonSerializable(typeof(ModelBundle))]
 [JsonSerializable(typeof(ModelSpec))]
+[JsonSerializable(typeof(ChampionPointer))]
+[JsonSerializable(typeof(Dictionary<string, double>))]
+[JsonSerializable(typeof(PredictRequest))]
+[JsonSerializable(typeof(PredictResponse))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Tabular;
 using MlFunctions.Testing;
@@ -16,7 +17,7 @@ public sealed class AotFeatureParityTests : IDisposable
     [Fact]
     public async Task Penguin_records_give_the_same_vectors_under_AOT_as_under_JIT()
     {
-        var csv = Path.Combine(RepoPaths.Tabular, "penguins.csv");
+        var csv = RepoPaths.Penguins;
         FeatureSpec spec;
         using (var sample = CsvTable.Open(csv))
         {
@@ -49,7 +50,7 @@ public sealed class AotFeatureParityTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.StartsWith("200 ", result.Output);
-        var catalog = FunctionCatalog.Create(FunctionLimits.Default);
+        var catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new LocalModelStore(Path.GetTempPath()), TimeSpan.FromSeconds(1)));
         var jit = await new FunctionPipeline(catalog).InvokeAsync(catalog.Find(function)!,
             new FunctionRequest { Method = "POST", Path = "/", Body = Encoding.UTF8.GetBytes(body) }, CancellationToken.None);
         Assert.Equal(200, jit.Status);

@@ -8,7 +8,7 @@ namespace MlFunctions.Adapters.Tests.Local;
 public sealed class FeaturesCliTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("mlf-cli-features-").FullName;
-    private static readonly string Penguins = Path.Combine(RepoPaths.Tabular, "penguins.csv");
+    private static readonly string Penguins = RepoPaths.Penguins;
 
     [Fact]
     public async Task Fit_then_transform_writes_a_spec_a_summary_and_one_vector_per_row()

@@ -9,16 +9,16 @@ public sealed class FeatureFitterTests
 {
     private static FeatureSpec FitPenguins(FeatureSpec? spec = null)
     {
-        using var proposal = CsvTable.Open(Path.Combine(RepoPaths.Tabular, "penguins.csv"));
+        using var proposal = CsvTable.Open(RepoPaths.Penguins);
         spec ??= SpecProposer.Propose(proposal);
-        using var table = CsvTable.Open(Path.Combine(RepoPaths.Tabular, "penguins.csv"));
+        using var table = CsvTable.Open(RepoPaths.Penguins);
         return FeatureFitter.Fit(spec, table.Rows(spec.Columns.Select(c => c.Name).ToArray()));
     }
 
     [Fact]
     public void Penguins_get_a_sensible_proposal()
     {
-        using var table = CsvTable.Open(Path.Combine(RepoPaths.Tabular, "penguins.csv"));
+        using var table = CsvTable.Open(RepoPaths.Penguins);
         var spec = SpecProposer.Propose(table);
 
         var kinds = spec.Columns.ToDictionary(c => c.Name, c => c.Kind);
@@ -41,7 +41,7 @@ public sealed class FeatureFitterTests
         Assert.Equal(2, beak.Missing);
         Assert.Equal(342, beak.Count);
         // Computed independently from the file, skipping the two empty rows.
-        var values = File.ReadLines(Path.Combine(RepoPaths.Tabular, "penguins.csv")).Skip(1)
+        var values = File.ReadLines(RepoPaths.Penguins).Skip(1)
             .Select(l => l.Split(',')[2]).Where(v => v.Length > 0).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
         Assert.Equal(values.Average(), beak.Mean!.Value, 9);
         Assert.Equal(Math.Sqrt(values.Sum(v => Math.Pow(v - values.Average(), 2)) / (values.Length - 1)), beak.Std!.Value, 9);

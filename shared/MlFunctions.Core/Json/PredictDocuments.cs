@@ -1,0 +1,17 @@
+using System.Text.Json;
+using MlFunctions.Core.Formatting;
+
+namespace MlFunctions.Core.Json;
+
+/// <summary>POST /api/predict/{model}: records, and optionally how many labels to list and a threshold.</summary>
+public sealed record PredictRequest
+{
+    public JsonElement Records { get; init; }
+
+    public int? TopK { get; init; }
+
+    public double? Threshold { get; init; }
+}
+
+/// <summary>The model and version that answered; predictions for classification, values for regression.</summary>
+public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null);

@@ -1,0 +1,16 @@
+using MlFunctions.Core.Models.Bundle;
+
+namespace MlFunctions.Core.Models.Store;
+
+/// <summary>
+/// Where models live: models/&lt;model&gt;/&lt;version&gt;/bundle.json and models/&lt;model&gt;/champion.json,
+/// in a local folder or a cloud bucket.
+/// </summary>
+public interface IModelStore
+{
+    /// <summary>The champion pointer, or null when the model has none (or does not exist).</summary>
+    Task<ChampionPointer?> ReadChampionAsync(string model, CancellationToken cancellationToken);
+
+    /// <summary>A version's bundle, or null when there is no such version.</summary>
+    Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken);
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using MlFunctions.Core.Contract;
+
+namespace MlFunctions.Core.Models.Store;
+
+/// <summary>
+/// Keeps loaded models in memory. A champion is re-checked at most once per <c>recheck</c> interval by
+/// reading its small champion.json; only a changed version loads a new bundle, and requests keep the old
+/// scorer until the new one is ready. Pinned versions never change, so they are loaded once.
+/// </summary>
+public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, Lazy<Task<BundleScorer?>>> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Champion> _champions = new(StringComparer.Ordinal);
+
+    public IModelStore Store { get; } = store;
+
+    /// <summary>The champion of <paramref name="model"/>, or the pinned <paramref name="version"/>; 404 when there is none.</summary>
+    public async Task<BundleScorer> GetAsync(string model, string? version, CancellationToken cancellationToken)
+    {
+        ModelNames.Check(model, "model");
+        if (version is not null)
+        {
+            return await LoadAsync(model, ModelNames.Check(version, "version"), cancellationToken).ConfigureAwait(false)
+                ?? throw ProblemType.ModelNotFound.With($"Model '{model}' has no version '{version}'.", "version");
+        }
+        var now = _clock.GetUtcNow();
+        if (_champions.TryGetValue(model, out var known) && now - known.CheckedAt < recheck)
+        {
+            return known.Scorer;
+        }
+        var pointer = await Store.ReadChampionAsync(model, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemType.ModelNotFound.With($"There is no model '{model}' with a champion; train one first.", "model");
+        var scorer = known?.Scorer.Bundle.Version == pointer.Version
+            ? known.Scorer
+            : await LoadAsync(model, pointer.Version, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"champion.json of '{model}' names version '{pointer.Version}', which has no bundle.");
+        _champions[model] = new Champion(scorer, now);
+        return scorer;
+    }
+
+    private async Task<BundleScorer?> LoadAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        var key = $"{model}/{version}";
+        // Loaded on no one request's token: a client that goes away must not fail the load for the others.
+        var load = _versions.GetOrAdd(key, _ => new Lazy<Task<BundleScorer?>>(() => ReadAsync(model, version))).Value;
+        try
+        {
+            var scorer = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (scorer is null)
+            {
+                _versions.TryRemove(key, out _); // not cached, so that a version written later is found
+            }
+            return scorer;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _versions.TryRemove(key, out _);
+            throw;
+        }
+    }
+
+    private async Task<BundleScorer?> ReadAsync(string model, string version)
+    {
+        var bundle = await Store.ReadBundleAsync(model, version, CancellationToken.None).ConfigureAwait(false);
+        return bundle is null ? null : new BundleScorer(bundle);
+    }
+
+    private sealed record Champion(BundleScorer Scorer, DateTimeOffset CheckedAt);
+}
