@@ -1,24 +1,33 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Tabular;
 
 namespace MlFunctions.Core.Functions;
 
-/// <summary>POST /api/features: <c>{spec, records}</c> in, <c>{names, vectors}</c> out.</summary>
-public sealed class FeaturesFunction(FunctionLimits limits) : IHttpFunction
+/// <summary>
+/// POST /api/features: <c>{spec or model, records}</c> in, <c>{names, vectors}</c> out. With a model, its
+/// own fitted spec is used: the vectors are exactly what the model scores.
+/// </summary>
+public sealed class FeaturesFunction(FunctionLimits limits, ModelCache models) : IHttpFunction
 {
-    public Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
+    public async Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
     {
         var body = JsonBody.Read(request, CoreJsonContext.Web.FeaturesRequest);
-        var spec = body.Spec ?? throw ProblemType.InvalidJson.With("The body needs a 'spec': a fitted feature spec.", "spec");
-        var vectorizer = new FeatureVectorizer(spec);
+        if ((body.Spec is null) == (body.Model is null))
+        {
+            throw ProblemType.InvalidJson.With("Send exactly one of 'spec' (a fitted feature spec) or 'model' (a model name).", "spec");
+        }
+        var vectorizer = body.Model is null
+            ? new FeatureVectorizer(body.Spec!)
+            : (await models.GetAsync(body.Model, body.Version, cancellationToken).ConfigureAwait(false)).Vectorizer;
         var records = JsonRecords.Read(body.Records, limits);
         var vectors = new float[records.Count][];
         for (var i = 0; i < records.Count; i++)
         {
             vectors[i] = vectorizer.Transform(new JsonRecord(records[i], vectorizer.Columns), i);
         }
-        return Task.FromResult(FunctionResponse.Json(new FeaturesResponse(vectorizer.Names, vectors), CoreJsonContext.Web.FeaturesResponse));
+        return FunctionResponse.Json(new FeaturesResponse(vectorizer.Names, vectors), CoreJsonContext.Web.FeaturesResponse);
     }
 }

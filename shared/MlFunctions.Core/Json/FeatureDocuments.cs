@@ -3,10 +3,14 @@ using MlFunctions.Core.Features;
 
 namespace MlFunctions.Core.Json;
 
-/// <summary>POST /api/features: a fitted spec and the records to transform.</summary>
+/// <summary>POST /api/features: a fitted spec, or a model whose spec to use (its champion, or a version), and the records.</summary>
 public sealed record FeaturesRequest
 {
     public FeatureSpec? Spec { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Version { get; init; }
 
     public JsonElement Records { get; init; }
 }

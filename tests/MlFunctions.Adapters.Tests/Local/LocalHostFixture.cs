@@ -7,7 +7,10 @@ using MlFunctions.Local;
 
 namespace MlFunctions.Adapters.Tests.Local;
 
-/// <summary>The real local host on a free loopback port, with a body limit small enough to test.</summary>
+/// <summary>
+/// The real local host on a free loopback port, with a body limit small enough to test, serving a
+/// temporary bucket into which the sample model is trained as on a fresh start.
+/// </summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
     public const long BodyLimit = 1_000_000;
@@ -16,9 +19,13 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Client { get; } = new();
 
+    public string Bucket { get; } = Directory.CreateTempSubdirectory("mlf-bucket-").FullName;
+
     public async Task InitializeAsync()
     {
-        _app = LocalHost.Build(["--port", "0"], FunctionLimits.Default with { MaxBodyBytes = BodyLimit });
+        string[] args = ["--port", "0", "--bucket", Bucket];
+        _app = LocalHost.Build(args, FunctionLimits.Default with { MaxBodyBytes = BodyLimit });
+        await SampleModel.EnsureAsync(LocalHost.ModelStore(args), _app.Logger, CancellationToken.None);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Client.BaseAddress = new Uri(address);
@@ -31,5 +38,6 @@ public sealed class LocalHostFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+        Directory.Delete(Bucket, recursive: true);
     }
 }

@@ -23,6 +23,7 @@ public sealed class FeaturesFunctionTests
 
     [Theory]
     [InlineData("""{"records": []}""", "invalid-json", "spec")]
+    [InlineData("""{"spec": {"columns": [{"name": "x", "kind": "boolean"}]}, "model": "m", "records": []}""", "invalid-json", "spec")]
     [InlineData("""{"spec": {"columns": [{"name": "x", "kind": "numbers"}]}, "records": []}""", "invalid-spec", null)]
     [InlineData("""{"spec": {"columns": [{"name": "x", "kind": "numeric", "buckets": "many"}]}, "records": []}""", "invalid-json", "$.spec.columns[0].buckets")]
     [InlineData("""{"spec": {"columns": []}, "records": {}}""", "invalid-spec", "spec.columns")]

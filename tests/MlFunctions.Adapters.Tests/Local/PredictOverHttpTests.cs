@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using MlFunctions.Local;
+using MlFunctions.Testing;
+
+namespace MlFunctions.Adapters.Tests.Local;
+
+/// <summary>predict against the sample model that the host trains on a fresh start.</summary>
+public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private const string Penguins = """
+        {"records": [
+          {"Island": "Torgersen", "Beak Length (mm)": 39.1, "Beak Depth (mm)": 18.7, "Flipper Length (mm)": 181, "Body Mass (g)": 3750, "Sex": "MALE"},
+          {"Island": "Biscoe", "Beak Length (mm)": 46.1, "Beak Depth (mm)": 13.2, "Flipper Length (mm)": 211, "Body Mass (g)": 4500, "Sex": "FEMALE"},
+          {"Island": "Dream", "Beak Length (mm)": 46.5, "Beak Depth (mm)": 17.9, "Flipper Length (mm)": 192, "Body Mass (g)": 3500, "Sex": null}
+        ], "topK": 2}
+        """;
+
+    [Fact]
+    public async Task The_sample_model_names_each_species()
+    {
+        using var response = await host.Client.PostAsync("/api/predict/penguins", new StringContent(Penguins));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("penguins", body.GetProperty("model").GetString());
+        Assert.Equal(["Adelie", "Gentoo", "Chinstrap"], body.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+        Assert.All(body.GetProperty("predictions").EnumerateArray(), p => Assert.Equal(2, p.GetProperty("top").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task A_new_champion_is_picked_up_without_a_restart()
+    {
+        var store = LocalHost.ModelStore(["--bucket", host.Bucket]);
+        var champion = (await store.ReadChampionAsync(SampleModel.Name, CancellationToken.None))!;
+        var bundle = (await store.ReadBundleAsync(SampleModel.Name, champion.Version, CancellationToken.None))!;
+        var copy = bundle with { Version = champion.Version + "-copy" };
+        await store.WriteVersionAsync(copy, [], CancellationToken.None);
+        await store.PromoteAsync(SampleModel.Name, champion with { Version = copy.Version }, CancellationToken.None);
+        try
+        {
+            string? served = null;
+            for (var attempt = 0; attempt < 30 && served != copy.Version; attempt++)
+            {
+                await Task.Delay(200);
+                using var response = await host.Client.PostAsync("/api/predict/penguins", new StringContent("""{"records": []}"""));
+                served = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetString();
+            }
+            Assert.Equal(copy.Version, served);
+        }
+        finally
+        {
+            await store.PromoteAsync(SampleModel.Name, champion, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_a_404_problem()
+    {
+        using var response = await host.Client.PostAsync("/api/predict/walruses", new StringContent("""{"records": []}"""));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Predict_gives_the_same_answer_under_AOT_as_under_JIT()
+    {
+        var input = Path.Combine(host.Bucket, "predict.json");
+        var output = Path.Combine(host.Bucket, "predict.out");
+        await File.WriteAllTextAsync(input, Penguins);
+        using var jit = await host.Client.PostAsync("/api/predict/penguins", new StringContent(Penguins));
+        var binary = await AotPublisher.PublishAsync("tests", "MlFunctions.AotProbe");
+
+        var result = await ProcessRunner.RunAsync("env", [$"MLF_MODELS={Path.Combine(host.Bucket, "models")}", binary, "predict/penguins", "", input, output], TimeSpan.FromMinutes(1));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith("200 ", result.Output);
+        Assert.Equal(await jit.Content.ReadAsStringAsync(), await File.ReadAllTextAsync(output));
+    }
+}
