@@ -9,9 +9,16 @@ namespace MlFunctions.Training;
 /// </summary>
 public sealed class MlNetModel
 {
-    private readonly Func<float[], double[]> _predict;
+    private readonly Action<float[], double[]> _predict;
 
-    private MlNetModel(Func<float[], double[]> predict) => _predict = predict;
+    private MlNetModel(Action<float[], double[]> predict, int outputs)
+    {
+        _predict = predict;
+        Outputs = outputs;
+    }
+
+    /// <summary>How many values <see cref="Predict(float[], double[])"/> writes.</summary>
+    public int Outputs { get; }
 
     /// <summary>Loads model.zip and creates the PredictionEngine for its task.</summary>
     public static MlNetModel Load(Stream modelZip, string task, int width, int classes)
@@ -20,18 +27,38 @@ public sealed class MlNetModel
         var model = ml.Model.Load(modelZip, out _);
         switch (task)
         {
+            // One input and one output object each, reused: the engine's own cost is what is measured.
             case ModelTask.Binary:
                 var binary = ml.Model.CreatePredictionEngine<BinaryRow, BinaryOutput>(model, inputSchemaDefinition: TrainingSchemas.For<BinaryRow>(width));
-                return new MlNetModel(x => { var o = binary.Predict(new BinaryRow { Features = x }); return [o.Probability, o.Score]; });
+                var (binaryIn, binaryOut) = (new BinaryRow(), new BinaryOutput());
+                return new MlNetModel((x, into) => { binaryIn.Features = x; binary.Predict(binaryIn, ref binaryOut); into[0] = binaryOut.Probability; into[1] = binaryOut.Score; }, 2);
             case ModelTask.Multiclass:
                 var multiclass = ml.Model.CreatePredictionEngine<MulticlassRow, MulticlassOutput>(model, inputSchemaDefinition: TrainingSchemas.For<MulticlassRow>(width, classes));
-                return new MlNetModel(x => [.. multiclass.Predict(new MulticlassRow { Features = x }).Score.Select(s => (double)s)]);
+                var (multiclassIn, multiclassOut) = (new MulticlassRow(), new MulticlassOutput());
+                return new MlNetModel((x, into) =>
+                {
+                    multiclassIn.Features = x;
+                    multiclass.Predict(multiclassIn, ref multiclassOut);
+                    for (var c = 0; c < into.Length; c++)
+                    {
+                        into[c] = multiclassOut.Score[c];
+                    }
+                }, classes);
             default:
                 var regression = ml.Model.CreatePredictionEngine<RegressionRow, RegressionOutput>(model, inputSchemaDefinition: TrainingSchemas.For<RegressionRow>(width));
-                return new MlNetModel(x => [regression.Predict(new RegressionRow { Features = x }).Score]);
+                var (regressionIn, regressionOut) = (new RegressionRow(), new RegressionOutput());
+                return new MlNetModel((x, into) => { regressionIn.Features = x; regression.Predict(regressionIn, ref regressionOut); into[0] = regressionOut.Score; }, 1);
         }
     }
 
     /// <summary>Binary: [probability, raw score]; multiclass: class probabilities; regression: [value].</summary>
-    public double[] Predict(float[] features) => _predict(features);
+    public double[] Predict(float[] features)
+    {
+        var output = new double[Outputs];
+        _predict(features, output);
+        return output;
+    }
+
+    /// <summary>As <see cref="Predict(float[])"/>, into a buffer of <see cref="Outputs"/> values: no allocation.</summary>
+    public void Predict(float[] features, double[] output) => _predict(features, output);
 }

@@ -6,6 +6,19 @@ using MlFunctions.Core.Models.Store;
 // Runs one catalog function through the pipeline, writes the response body to the output file and
 // prints "status content-type" on stdout. Tests compare its output with the same call under JIT.
 // predict reads models from the folder in MLF_MODELS.
+// MlFunctions.AotProbe load-bundle <bundle.json>: prints the seconds to read and compile a bundle, for the model benchmark.
+if (args is ["load-bundle", var bundlePath])
+{
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var raw = File.ReadAllBytes(bundlePath);
+    var t1 = clock.Elapsed.TotalMilliseconds;
+    var parsedBundle = MlFunctions.Core.Models.Bundle.ModelBundleJson.Read(raw);
+    var t2 = clock.Elapsed.TotalMilliseconds;
+    var scorer = new MlFunctions.Core.Models.BundleScorer(parsedBundle);
+    Console.Error.WriteLine($"read {t1} parse {t2 - t1} compile {clock.Elapsed.TotalMilliseconds - t2}");
+    Console.WriteLine(FormattableString.Invariant($"{clock.Elapsed.TotalSeconds:R} {scorer.Outputs}"));
+    return 0;
+}
 if (args.Length != 4)
 {
     Console.Error.WriteLine("usage: MlFunctions.AotProbe <function> <query> <input file> <output file>");

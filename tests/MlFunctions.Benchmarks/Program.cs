@@ -6,7 +6,8 @@ return name switch
 {
     "resize" => await ResizeBenchmark.RunAsync(args[1..]),
     "features" => await FeaturesBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features."),
+    "model" => await ModelBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model."),
 };
 
 static int Fail(string message)

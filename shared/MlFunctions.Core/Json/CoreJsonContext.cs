@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Models;
-using MlFunctions.Core.Models.Bundle;
 using MlFunctions.Core.Models.Store;
 
 namespace MlFunctions.Core.Json;
@@ -19,7 +18,6 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(FeaturesResponse))]
 [JsonSerializable(typeof(FormatRequest))]
 [JsonSerializable(typeof(PredictionsDocument))]
-[JsonSerializable(typeof(ModelBundle))]
 [JsonSerializable(typeof(ModelSpec))]
 [JsonSerializable(typeof(ChampionPointer))]
 [JsonSerializable(typeof(Dictionary<string, double>))]

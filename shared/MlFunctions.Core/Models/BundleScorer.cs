@@ -11,21 +11,28 @@ namespace MlFunctions.Core.Models;
 /// </summary>
 public sealed class BundleScorer
 {
-    private readonly LinearOutput[]? _linear;
-    private readonly (double Bias, CompiledTree[] Trees)[]? _trees;
+    private readonly CompiledLinear? _linear;
+    private readonly CompiledEnsemble[]? _trees;
     private readonly PlattCalibration[]? _calibrators;
-    private readonly string _link;
+    private readonly Link _link;
 
     public BundleScorer(ModelBundle bundle)
     {
         Bundle = bundle;
         Vectorizer = new FeatureVectorizer(bundle.Features);
         var model = bundle.Model;
-        _link = model.Link;
-        _linear = model.Linear;
-        _trees = model.Trees?.Select(e => (e.Bias, e.Trees.Select(t => new CompiledTree(t, Vectorizer.Width)).ToArray())).ToArray();
+        _link = model.Link switch
+        {
+            ScoringModel.Identity => Link.Identity,
+            ScoringModel.Platt => Link.Platt,
+            ScoringModel.Softmax => Link.Softmax,
+            ScoringModel.Normalize => Link.Normalize,
+            _ => throw new InvalidDataException($"Unknown link '{model.Link}'."),
+        };
+        _linear = model.Linear is null ? null : new CompiledLinear(model.Linear, Vectorizer.Width);
+        _trees = model.Trees?.Select(e => new CompiledEnsemble(e, Vectorizer.Width)).ToArray();
         _calibrators = model.Calibrators;
-        Outputs = _linear?.Length ?? _trees?.Length ?? throw new InvalidDataException("The bundle has neither linear weights nor trees.");
+        Outputs = _linear?.Outputs ?? _trees?.Length ?? throw new InvalidDataException("The bundle has neither linear weights nor trees.");
         Check(bundle);
     }
 
@@ -39,28 +46,14 @@ public sealed class BundleScorer
     /// <summary>Raw model outputs (ML.NET's Score column for binary and regression).</summary>
     public void Raw(ReadOnlySpan<float> features, Span<double> raw)
     {
+        if (_linear is not null)
+        {
+            _linear.Evaluate(features, raw);
+            return;
+        }
         for (var o = 0; o < Outputs; o++)
         {
-            if (_linear is not null)
-            {
-                var weights = _linear[o].Weights;
-                var sum = 0.0;
-                for (var i = 0; i < weights.Length; i++)
-                {
-                    sum += weights[i] * (double)features[i];
-                }
-                raw[o] = (float)(_linear[o].Bias + sum);
-            }
-            else
-            {
-                var (bias, trees) = _trees![o];
-                var sum = bias;
-                foreach (var tree in trees)
-                {
-                    sum += tree.Evaluate(features);
-                }
-                raw[o] = (float)sum;
-            }
+            raw[o] = (float)_trees![o].Evaluate(features);
         }
     }
 
@@ -70,13 +63,13 @@ public sealed class BundleScorer
         Raw(features, output[..Outputs]);
         switch (_link)
         {
-            case ScoringModel.Platt:
+            case Link.Platt:
                 output[0] = Calibrate(_calibrators![0], output[0]);
                 break;
-            case ScoringModel.Softmax:
+            case Link.Softmax:
                 Activations.Softmax(output[..Outputs], output[..Outputs]);
                 break;
-            case ScoringModel.Normalize:
+            case Link.Normalize:
                 var sum = 0.0;
                 for (var o = 0; o < Outputs; o++)
                 {
@@ -91,16 +84,19 @@ public sealed class BundleScorer
         }
     }
 
+    private enum Link
+    {
+        Identity,
+        Platt,
+        Softmax,
+        Normalize,
+    }
+
     private static double Calibrate(PlattCalibration calibrator, double raw) =>
         (float)(1 / (1 + Math.Exp((calibrator.Slope * (float)raw) + calibrator.Offset)));
 
     private void Check(ModelBundle bundle)
     {
-        var width = Vectorizer.Width;
-        if (_linear?.Any(l => l.Weights.Length != width) == true)
-        {
-            throw new InvalidDataException($"The linear weights do not match the {width} features.");
-        }
         var (expectedOutputs, links) = bundle.Task switch
         {
             ModelTask.Binary => (1, new[] { ScoringModel.Platt }),
@@ -108,11 +104,11 @@ public sealed class BundleScorer
             ModelTask.Regression => (1, new[] { ScoringModel.Identity }),
             _ => throw new InvalidDataException($"Unknown task '{bundle.Task}'."),
         };
-        if (Outputs != expectedOutputs || !links.Contains(_link) || (bundle.Task == ModelTask.Binary && bundle.Labels?.Length != 2))
+        if (Outputs != expectedOutputs || !links.Contains(bundle.Model.Link) || (bundle.Task == ModelTask.Binary && bundle.Labels?.Length != 2))
         {
             throw new InvalidDataException($"A {bundle.Task} bundle with {Outputs} outputs, link '{_link}' and {bundle.Labels?.Length ?? 0} labels does not fit together.");
         }
-        if (_link is ScoringModel.Platt or ScoringModel.Normalize && _calibrators?.Length != Outputs)
+        if (_link is Link.Platt or Link.Normalize && _calibrators?.Length != Outputs)
         {
             throw new InvalidDataException($"The '{_link}' link needs one calibrator per output.");
         }

@@ -1,21 +1,21 @@
 using System.Text.Json;
-using MlFunctions.Core.Json;
 
 namespace MlFunctions.Core.Models.Bundle;
 
 /// <summary>bundle.json to and from a <see cref="ModelBundle"/>.</summary>
 public static class ModelBundleJson
 {
-    public static byte[] Write(ModelBundle bundle) => JsonSerializer.SerializeToUtf8Bytes(bundle, CoreJsonContext.Web.ModelBundle);
+    public static byte[] Write(ModelBundle bundle) => JsonSerializer.SerializeToUtf8Bytes(bundle, BundleJsonContext.Default.ModelBundle);
 
-    /// <summary>Reads a bundle; a malformed one is an <see cref="InvalidDataException"/>, since bundles are ours, not the client's.</summary>
-    public static ModelBundle Read(ReadOnlySpan<byte> json)
+    /// <summary>Reads a bundle (see <see cref="BundleReader"/> for how); a malformed one is an <see cref="InvalidDataException"/>, since bundles are ours, not the client's.</summary>
+    public static ModelBundle Read(ReadOnlyMemory<byte> json)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, CoreJsonContext.Web.ModelBundle) ?? throw new InvalidDataException("bundle.json is null.");
+            using var document = JsonDocument.Parse(json);
+            return BundleReader.Read(document.RootElement);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException($"bundle.json is not a valid bundle: {e.Message}", e);
         }

@@ -23,10 +23,11 @@ public sealed class LocalModelStore(string root) : IModelStore
         return JsonSerializer.Deserialize(bytes, CoreJsonContext.Web.ChampionPointer);
     }
 
-    public async Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken)
+    public Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken)
     {
         var path = Path.Combine(ModelFolder(model), ModelNames.Check(version, "version"), "bundle.json");
-        return File.Exists(path) ? ModelBundleJson.Read(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : null;
+        // A synchronous read: a bundle is small, and async file I/O costs a cold process more than it saves.
+        return Task.FromResult(File.Exists(path) ? ModelBundleJson.Read(File.ReadAllBytes(path)) : null);
     }
 
     /// <summary>Writes a version's files (bundle.json, model.zip, metrics.json) as one folder, renamed into place.</summary>
