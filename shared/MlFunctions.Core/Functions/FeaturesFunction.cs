@@ -24,9 +24,11 @@ public sealed class FeaturesFunction(FunctionLimits limits, ModelCache models) :
             : (await models.GetAsync(body.Model, body.Version, cancellationToken).ConfigureAwait(false)).Vectorizer;
         var records = JsonRecords.Read(body.Records, limits);
         var vectors = new float[records.Count][];
+        var row = new JsonRecord(vectorizer.Columns);
         for (var i = 0; i < records.Count; i++)
         {
-            vectors[i] = vectorizer.Transform(new JsonRecord(records[i], vectorizer.Columns), i);
+            row.Record = records[i];
+            vectors[i] = vectorizer.Transform(row, i);
         }
         return FunctionResponse.Json(new FeaturesResponse(vectorizer.Names, vectors), CoreJsonContext.Web.FeaturesResponse);
     }

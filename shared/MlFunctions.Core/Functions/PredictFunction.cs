@@ -28,9 +28,11 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         var options = bundle.Labels is null ? null : FormatOptions.Create(bundle.Labels, Activation.None, body.TopK, body.Threshold);
         var predictions = options is null ? null : new Prediction[records.Count];
         var values = options is null ? new double[records.Count] : null;
+        var row = new JsonRecord(vectorizer.Columns);
         for (var i = 0; i < records.Count; i++)
         {
-            vectorizer.Transform(new JsonRecord(records[i], vectorizer.Columns), features, i);
+            row.Record = records[i];
+            vectorizer.Transform(row, features, i);
             scorer.Predict(features, output);
             if (predictions is not null)
             {

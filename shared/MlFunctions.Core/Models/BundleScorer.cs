@@ -1,5 +1,4 @@
 using MlFunctions.Core.Features;
-using MlFunctions.Core.Formatting;
 using MlFunctions.Core.Models.Bundle;
 
 namespace MlFunctions.Core.Models;
@@ -67,7 +66,7 @@ public sealed class BundleScorer
                 output[0] = Calibrate(_calibrators![0], output[0]);
                 break;
             case Link.Softmax:
-                Activations.Softmax(output[..Outputs], output[..Outputs]);
+                FloatSoftmax.Apply(output[..Outputs]);
                 break;
             case Link.Normalize:
                 var sum = 0.0;
