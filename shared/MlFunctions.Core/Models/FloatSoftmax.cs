@@ -11,6 +11,11 @@ internal static class FloatSoftmax
 {
     public static void Apply(Span<double> scores)
     {
+        if (scores.Length <= 4)
+        {
+            ApplyOneVector(scores);
+            return;
+        }
         var max = double.NegativeInfinity;
         foreach (var score in scores)
         {
@@ -33,6 +38,24 @@ internal static class FloatSoftmax
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] = exps[i] / sum;
+        }
+    }
+
+    /// <summary>Up to four classes: one vector, no buffer.</summary>
+    private static void ApplyOneVector(Span<double> scores)
+    {
+        var n = scores.Length;
+        var lanes = Vector128.Create(
+            (float)scores[0],
+            n > 1 ? (float)scores[1] : float.NegativeInfinity,
+            n > 2 ? (float)scores[2] : float.NegativeInfinity,
+            n > 3 ? (float)scores[3] : float.NegativeInfinity);
+        var max = Math.Max(Math.Max(lanes[0], lanes[1]), Math.Max(lanes[2], lanes[3]));
+        var e = Vector128.Exp(lanes - Vector128.Create(max));
+        e /= Vector128.Create(Vector128.Sum(e));
+        for (var i = 0; i < n; i++)
+        {
+            scores[i] = e[i];
         }
     }
 }
