@@ -82,35 +82,19 @@ internal static class BundleReader
         ? double.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
         : e.GetDouble();
 
-    private static int[] Ints(JsonElement array)
-    {
-        var values = new int[array.GetArrayLength()];
-        var i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            values[i++] = item.GetInt32();
-        }
-        return values;
-    }
+    private static int[] Ints(JsonElement array) => Array(array, static e => e.GetInt32());
 
-    private static float[] Floats(JsonElement array)
-    {
-        var values = new float[array.GetArrayLength()];
-        var i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            values[i++] = item.GetSingle();
-        }
-        return values;
-    }
+    private static float[] Floats(JsonElement array) => Array(array, static e => e.GetSingle());
 
-    private static double[] Doubles(JsonElement array)
+    private static double[] Doubles(JsonElement array) => Array(array, static e => e.GetDouble());
+
+    private static T[] Array<T>(JsonElement array, Func<JsonElement, T> read)
     {
-        var values = new double[array.GetArrayLength()];
+        var values = new T[array.GetArrayLength()];
         var i = 0;
         foreach (var item in array.EnumerateArray())
         {
-            values[i++] = item.GetDouble();
+            values[i++] = read(item);
         }
         return values;
     }
