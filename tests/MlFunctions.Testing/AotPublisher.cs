@@ -10,18 +10,18 @@ public static class AotPublisher
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Published = new();
 
-    /// <summary>The path of the published native executable of tests/ or functions/ project <paramref name="project"/>.</summary>
-    public static Task<string> PublishAsync(string projectDirectory, string project) =>
-        Published.GetOrAdd(project, name => new Lazy<Task<string>>(() => PublishOnceAsync(projectDirectory, name))).Value;
+    /// <summary>The path of the published native executable of tests/ or functions/ project <paramref name="project"/> (named <paramref name="binary"/> when its AssemblyName differs).</summary>
+    public static Task<string> PublishAsync(string projectDirectory, string project, string? binary = null) =>
+        Published.GetOrAdd(project, name => new Lazy<Task<string>>(() => PublishOnceAsync(projectDirectory, name, binary ?? name))).Value;
 
-    private static async Task<string> PublishOnceAsync(string projectDirectory, string project)
+    private static async Task<string> PublishOnceAsync(string projectDirectory, string project, string binaryName)
     {
         var output = Path.Combine(RepoPaths.Artifacts, "aot", project);
         var csproj = Path.Combine(RepoPaths.Root, projectDirectory, project, project + ".csproj");
         var result = await ProcessRunner.RunAsync("dotnet",
             ["publish", csproj, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-v", "quiet"],
             TimeSpan.FromMinutes(10));
-        var binary = Path.Combine(output, project);
+        var binary = Path.Combine(output, binaryName);
         if (result.ExitCode != 0 || !File.Exists(binary))
         {
             throw new InvalidOperationException($"AOT publish of {project} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");

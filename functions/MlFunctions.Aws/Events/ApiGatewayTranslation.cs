@@ -1,0 +1,36 @@
+using System.Text;
+using MlFunctions.Core.Contract;
+
+namespace MlFunctions.Aws.Events;
+
+/// <summary>API Gateway payload 2.0 to and from the transport-neutral contract.</summary>
+internal static class ApiGatewayTranslation
+{
+    public static FunctionRequest ToRequest(ApiGatewayV2Request e)
+    {
+        var headers = e.Headers ?? [];
+        var body = e.Body is null ? [] : e.IsBase64Encoded ? Convert.FromBase64String(e.Body) : Encoding.UTF8.GetBytes(e.Body);
+        return new FunctionRequest
+        {
+            Method = e.RequestContext?.Http?.Method ?? "POST",
+            Path = e.RawPath ?? e.RequestContext?.Http?.Path ?? "/",
+            Query = FunctionRequest.ParseQuery(e.RawQueryString),
+            Headers = FunctionRequest.Map(headers),
+            RouteValues = FunctionRequest.Map(e.PathParameters ?? []),
+            Body = body,
+        };
+    }
+
+    /// <summary>JSON, CSV and problem bodies go as text; images and tensors as base64.</summary>
+    public static ApiGatewayV2Response ToResponse(FunctionResponse response)
+    {
+        var headers = response.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value);
+        headers["content-type"] = response.ContentType;
+        var text = response.ContentType.StartsWith("application/json", StringComparison.Ordinal)
+            || response.ContentType.StartsWith("application/problem+json", StringComparison.Ordinal)
+            || response.ContentType.StartsWith("text/", StringComparison.Ordinal);
+        return text
+            ? new ApiGatewayV2Response(response.Status, headers, Encoding.UTF8.GetString(response.Body.Span), false)
+            : new ApiGatewayV2Response(response.Status, headers, Convert.ToBase64String(response.Body.Span), true);
+    }
+}

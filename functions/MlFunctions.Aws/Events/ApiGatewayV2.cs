@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace MlFunctions.Aws.Events;
+
+/// <summary>An API Gateway HTTP API (payload 2.0) or Lambda Function URL request event.</summary>
+public sealed record ApiGatewayV2Request
+{
+    public string? Version { get; init; }
+
+    public string? RawPath { get; init; }
+
+    public string? RawQueryString { get; init; }
+
+    public string[]? Cookies { get; init; }
+
+    public Dictionary<string, string>? Headers { get; init; }
+
+    public Dictionary<string, string>? PathParameters { get; init; }
+
+    public RequestContext? RequestContext { get; init; }
+
+    public string? Body { get; init; }
+
+    public bool IsBase64Encoded { get; init; }
+}
+
+public sealed record RequestContext(HttpDescription? Http, string? RequestId);
+
+public sealed record HttpDescription(string? Method, string? Path);
+
+/// <summary>The payload 2.0 response: headers lower-case, the body base64 unless it is text.</summary>
+public sealed record ApiGatewayV2Response(
+    int StatusCode,
+    Dictionary<string, string> Headers,
+    string Body,
+    bool IsBase64Encoded,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Cookies = null);

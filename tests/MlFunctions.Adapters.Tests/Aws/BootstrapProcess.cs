@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MlFunctions.Testing;
+
+namespace MlFunctions.Adapters.Tests.Aws;
+
+/// <summary>The real Native AOT bootstrap, published once per run, running against an emulator, its stdout kept.</summary>
+public sealed class BootstrapProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private BootstrapProcess(Process process) => _process = process;
+
+    public ConcurrentQueue<string> Output { get; } = new();
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static async Task<BootstrapProcess> StartAsync(LambdaRuntimeEmulator emulator, string handler)
+    {
+        var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Aws", "bootstrap");
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
+        start.Environment["_HANDLER"] = handler;
+        var process = Process.Start(start)!;
+        var running = new BootstrapProcess(process);
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { running.Output.Enqueue(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { running.Output.Enqueue(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return running;
+    }
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using MlFunctions.Testing;
+
+namespace MlFunctions.Adapters.Tests.Aws;
+
+/// <summary>
+/// The real AOT bootstrap under a Runtime API emulator, fed API Gateway payload 2.0 events: the exact
+/// wire contract Lambda uses (Lambda itself cannot run here).
+/// </summary>
+public sealed class LambdaBootstrapTests : IAsyncLifetime
+{
+    private static readonly byte[] Photo = File.ReadAllBytes(RepoPaths.ExifImage("Landscape_6"));
+    private LambdaRuntimeEmulator _emulator = null!;
+    private BootstrapProcess _bootstrap = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await LambdaRuntimeEmulator.StartAsync();
+        _bootstrap = await BootstrapProcess.StartAsync(_emulator, "resize");
+    }
+
+    private static string HttpEvent(byte[] body, string query, string contentType = "image/jpeg") => JsonSerializer.Serialize(new
+    {
+        version = "2.0",
+        routeKey = "POST /api/resize",
+        rawPath = "/api/resize",
+        rawQueryString = query,
+        headers = new Dictionary<string, string> { ["content-type"] = contentType, ["host"] = "abc.execute-api.eu-west-1.amazonaws.com" },
+        requestContext = new { http = new { method = "POST", path = "/api/resize" }, requestId = "r-1" },
+        body = Convert.ToBase64String(body),
+        isBase64Encoded = true,
+    });
+
+    [Fact]
+    public async Task A_base64_jpeg_comes_back_as_a_base64_224_square_jpeg()
+    {
+        var outcome = await _emulator.InvokeAsync(HttpEvent(Photo, "width=224&height=224&fit=cover"));
+
+        Assert.False(outcome.IsError, outcome.Body);
+        var response = JsonDocument.Parse(outcome.Body).RootElement;
+        Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
+        Assert.True(response.GetProperty("isBase64Encoded").GetBoolean());
+        Assert.Equal("image/jpeg", response.GetProperty("headers").GetProperty("content-type").GetString());
+        var pixels = Pixels.Decode(Convert.FromBase64String(response.GetProperty("body").GetString()!));
+        Assert.Equal((224, 224), (pixels.Width, pixels.Height));
+    }
+
+    [Fact]
+    public async Task An_invalid_image_is_a_4xx_http_response_not_a_runtime_error()
+    {
+        var outcome = await _emulator.InvokeAsync(HttpEvent("not an image"u8.ToArray(), "width=10"));
+
+        Assert.False(outcome.IsError);
+        var response = JsonDocument.Parse(outcome.Body).RootElement;
+        Assert.Equal(415, response.GetProperty("statusCode").GetInt32());
+        Assert.False(response.GetProperty("isBase64Encoded").GetBoolean());
+        Assert.Contains("unsupported-image", response.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_the_handler_cannot_take_is_posted_to_error_and_the_next_invocation_succeeds()
+    {
+        var crash = await _emulator.InvokeAsync("[\"not\", \"an API Gateway event\"]");
+        var next = await _emulator.InvokeAsync(HttpEvent(Photo, "width=32"));
+
+        Assert.True(crash.IsError);
+        Assert.Equal("Runtime.InvalidEvent", crash.ErrorType);
+        Assert.Equal("application/vnd.aws.lambda.error+json", crash.ContentType);
+        var error = JsonDocument.Parse(crash.Body).RootElement;
+        Assert.Equal("Runtime.InvalidEvent", error.GetProperty("errorType").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("errorMessage").GetString()));
+        Assert.Equal(JsonValueKind.Array, error.GetProperty("stackTrace").ValueKind);
+        Assert.False(next.IsError, next.Body);
+    }
+
+    [Fact]
+    public async Task Work_past_the_deadline_is_cancelled_and_reported_and_the_next_invocation_succeeds()
+    {
+        // A 3000-pixel-wide PNG takes far longer than the 60 ms this invocation is given.
+        var slow = await _emulator.InvokeAsync(HttpEvent(Photo, "width=3000&format=png"), TimeSpan.FromMilliseconds(60));
+        var next = await _emulator.InvokeAsync(HttpEvent(Photo, "width=32"));
+
+        Assert.True(slow.IsError);
+        Assert.Equal("Runtime.Timeout", slow.ErrorType);
+        Assert.False(next.IsError, next.Body);
+    }
+
+    [Fact]
+    public async Task Logs_are_json_lines_with_the_request_id()
+    {
+        await _emulator.InvokeAsync(HttpEvent(Photo, "width=16"));
+        await Task.Delay(200);
+
+        var lines = _bootstrap.Output.ToArray();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => JsonDocument.Parse(line));
+        Assert.Contains(lines, line => JsonDocument.Parse(line).RootElement.TryGetProperty("requestId", out _));
+    }
+
+    [Fact]
+    public async Task An_unknown_handler_is_an_init_error_and_the_process_exits()
+    {
+        await using var emulator = await LambdaRuntimeEmulator.StartAsync();
+        await using var bootstrap = await BootstrapProcess.StartAsync(emulator, "no-such-function");
+
+        var error = await emulator.InitError.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await bootstrap.WaitForExitAsync();
+
+        Assert.Equal("Runtime.InitError", error.ErrorType);
+        Assert.Contains("no-such-function", error.Body);
+        Assert.NotEqual(0, bootstrap.ExitCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bootstrap.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+}
