@@ -7,7 +7,8 @@ return name switch
     "resize" => await ResizeBenchmark.RunAsync(args[1..]),
     "features" => await FeaturesBenchmark.RunAsync(args[1..]),
     "model" => await ModelBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model."),
+    "coldstart" => await ColdStartBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart."),
 };
 
 static int Fail(string message)

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MlFunctions.Core.Models;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Testing;
+using MlFunctions.Training;
+
+namespace MlFunctions.Benchmarks;
+
+/// <summary>
+/// Lambda cold starts: for each function, the Native AOT bootstrap and the same code built for JIT,
+/// started under the Runtime API emulator with one event waiting; the time from process start to the
+/// response being posted, over 20 or more runs, medians and ratio.
+/// </summary>
+internal static class ColdStartBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
+        var aot = await AotPublisher.PublishAsync("functions", "MlFunctions.Aws", "bootstrap");
+        var jit = await PublishJitAsync();
+        var models = Directory.CreateTempSubdirectory("mlf-cold-models-").FullName;
+        try
+        {
+            var trained = ModelTrainer.Train(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species" }, "penguins");
+            var store = new LocalModelStore(models);
+            await store.WriteVersionAsync(trained.Bundle, [], CancellationToken.None);
+            await store.PromoteAsync("penguins", new ChampionPointer(trained.Bundle.Version, "macroAccuracy", 1, DateTimeOffset.UtcNow), CancellationToken.None);
+
+            var photo = Convert.ToBase64String(File.ReadAllBytes(RepoPaths.ExifImage("Landscape_6")));
+            var penguin = """{"records": [{"Island": "Dream", "Beak Length (mm)": 39, "Beak Depth (mm)": 18.7, "Flipper Length (mm)": 185, "Body Mass (g)": 3650, "Sex": "MALE"}]}""";
+            (string Function, string Event)[] cases =
+            [
+                ("resize", Event("/api/resize", "width=224&height=224", photo, true)),
+                ("tensor", Event("/api/tensor", "width=224&height=224", photo, true)),
+                ("format", Event("/api/format", "", """{"logits": [[2, 1, 0.1]], "labels": ["a", "b", "c"]}""", false)),
+                ("predict", Event("/api/predict/penguins", "", penguin, false, new Dictionary<string, string> { ["model"] = "penguins" })),
+            ];
+            Console.WriteLine($"Lambda cold start: process start to response posted, under the Runtime API emulator, median of {runs} runs");
+            Console.WriteLine($"  {"function",-10}{"Native AOT",14}{"JIT",14}{"AOT / JIT",12}");
+            foreach (var (function, json) in cases)
+            {
+                var aotMs = await MedianAsync(aot, function, json, models, runs);
+                var jitMs = await MedianAsync(jit, function, json, models, runs);
+                Console.WriteLine($"  {function,-10}{aotMs,11:F1} ms{jitMs,11:F1} ms{aotMs / jitMs,11:F2}x");
+            }
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(models, recursive: true);
+        }
+    }
+
+    private static string Event(string path, string query, string body, bool base64, Dictionary<string, string>? pathParameters = null) => JsonSerializer.Serialize(new
+    {
+        version = "2.0",
+        rawPath = path,
+        rawQueryString = query,
+        headers = new Dictionary<string, string> { ["content-type"] = base64 ? "image/jpeg" : "application/json" },
+        pathParameters,
+        requestContext = new { http = new { method = "POST", path } },
+        body,
+        isBase64Encoded = base64,
+    });
+
+    private static async Task<double> MedianAsync(string binary, string function, string json, string models, int runs)
+    {
+        var times = new double[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            await using var emulator = await LambdaRuntimeEmulator.StartAsync();
+            var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
+            start.Environment["_HANDLER"] = function;
+            start.Environment["MLF_MODELS"] = models;
+            var invocation = emulator.InvokeAsync(json);
+            var clock = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var outcome = await invocation;
+            times[r] = clock.Elapsed.TotalMilliseconds;
+            process.Kill();
+            await process.WaitForExitAsync();
+            if (outcome.IsError || !outcome.Body.Contains("\"statusCode\":200", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{function} did not answer 200: {outcome.Body[..Math.Min(300, outcome.Body.Length)]}");
+            }
+        }
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+
+    /// <summary>The same project published for JIT (framework-dependent, ReadyToRun off): what AOT is measured against.</summary>
+    private static async Task<string> PublishJitAsync()
+    {
+        var output = Path.Combine(RepoPaths.Artifacts, "jit", "MlFunctions.Aws");
+        var result = await ProcessRunner.RunAsync("dotnet",
+            ["publish", Path.Combine(RepoPaths.Root, "functions", "MlFunctions.Aws", "MlFunctions.Aws.csproj"), "-c", "Release", "-r", "linux-x64",
+             "--self-contained", "false", "-p:PublishAot=false", "-o", output, "-nologo", "-v", "quiet"], TimeSpan.FromMinutes(10));
+        return result.ExitCode == 0 ? Path.Combine(output, "bootstrap") : throw new InvalidOperationException(result.Output + result.Error);
+    }
+}
