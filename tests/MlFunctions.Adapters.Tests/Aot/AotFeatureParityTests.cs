@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Tabular;
 using MlFunctions.Testing;
@@ -50,7 +48,7 @@ public sealed class AotFeatureParityTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.StartsWith("200 ", result.Output);
-        var catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new LocalModelStore(Path.GetTempPath()), TimeSpan.FromSeconds(1)));
+        var catalog = TestCatalog.Instance;
         var jit = await new FunctionPipeline(catalog).InvokeAsync(catalog.Find(function)!,
             new FunctionRequest { Method = "POST", Path = "/", Body = Encoding.UTF8.GetBytes(body) }, CancellationToken.None);
         Assert.Equal(200, jit.Status);

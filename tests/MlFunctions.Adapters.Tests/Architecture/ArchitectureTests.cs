@@ -1,7 +1,5 @@
 using System.Reflection;
 using MlFunctions.Core.Catalog;
-using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Local;
 using MlFunctions.Testing;
 
@@ -34,7 +32,7 @@ public sealed class ArchitectureTests
     public void The_readme_documents_every_function_with_its_route()
     {
         var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        var catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new LocalModelStore(Path.GetTempPath()), TimeSpan.FromSeconds(1)));
+        var catalog = TestCatalog.Instance;
 
         Assert.All(catalog.Functions, function => Assert.Contains($"### {function.Name}: `{function.Method} {function.Route}", readme));
     }

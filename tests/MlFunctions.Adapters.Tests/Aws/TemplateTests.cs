@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using MlFunctions.Core.Catalog;
-using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Testing;
 
 namespace MlFunctions.Adapters.Tests.Aws;
@@ -11,7 +9,7 @@ public sealed partial class TemplateTests
 {
     private static readonly string Template = File.ReadAllText(Path.Combine(RepoPaths.Root, "template.yaml"));
     private static readonly string Makefile = File.ReadAllText(Path.Combine(RepoPaths.Root, "Makefile"));
-    private static readonly FunctionCatalog Catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new LocalModelStore(Path.GetTempPath()), TimeSpan.FromSeconds(1)));
+    private static readonly FunctionCatalog Catalog = TestCatalog.Instance;
 
     /// <summary>Each AWS::Serverless::Function resource: its logical id and its text.</summary>
     private static Dictionary<string, string> Functions() => ResourceBlock().Matches(Template)

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using MlFunctions.Core.Catalog;
-using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Testing;
 
 namespace MlFunctions.Adapters.Tests.Local;
@@ -30,7 +27,7 @@ public sealed class LocalHostTests(LocalHostFixture host) : IClassFixture<LocalH
     public async Task The_root_lists_every_function_and_healthz_answers()
     {
         var catalog = JsonDocument.Parse(await host.Client.GetStringAsync("/")).RootElement;
-        var expected = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new LocalModelStore(Path.GetTempPath()), TimeSpan.FromSeconds(1))).Functions.Select(f => (f.Name, f.Route));
+        var expected = TestCatalog.Instance.Functions.Select(f => (f.Name, f.Route));
         Assert.Equal(expected, catalog.GetProperty("functions").EnumerateArray().Select(f => (f.GetProperty("name").GetString()!, f.GetProperty("route").GetString()!)));
         Assert.Equal("ok\n", await host.Client.GetStringAsync("/healthz"));
     }

@@ -1,0 +1,12 @@
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
+
+namespace MlFunctions.Adapters.Tests;
+
+/// <summary>The catalog with default limits and no models, for tests that check names and routes or run functions without models.</summary>
+internal static class TestCatalog
+{
+    public static FunctionCatalog Instance { get; } =
+        FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new LocalModelStore(Path.Combine(Path.GetTempPath(), "mlf-no-models")), TimeSpan.FromSeconds(1)));
+}
