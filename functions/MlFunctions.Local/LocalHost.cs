@@ -2,6 +2,7 @@ using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Hosting;
 
 namespace MlFunctions.Local;
 
@@ -47,14 +48,9 @@ public static class LocalHost
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));
 
-        app.MapGet("/", () => HttpTranslation.Write(catalog.Describe()));
+        app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        foreach (var function in catalog.Functions)
-        {
-            app.Map(function.Route, (Delegate)((HttpContext context) => HttpTranslation.InvokeAsync(pipeline, function, context)));
-        }
-        app.MapFallback((HttpContext context) => HttpTranslation.Write(
-            ProblemType.NotFound.With($"Nothing answers at {context.Request.Path}; GET / lists the functions.").ToResponse()));
+        app.MapCatalog(pipeline);
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
             "MlFunctions serving {Functions} on {Address}",
             string.Join(", ", catalog.Functions.Select(f => $"{f.Method} {f.Route}")),
