@@ -1,0 +1,35 @@
+using System.Globalization;
+using MlFunctions.Azure;
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Hosting;
+
+// Models from a folder (MLF_MODELS, default ./models beside the app) until the storage issue brings blob storage.
+var models = new ModelCache(new LocalModelStore(Environment.GetEnvironmentVariable("MLF_MODELS") ?? "models"), TimeSpan.FromSeconds(10));
+var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
+
+// MlFunctions.Azure function-json DIR: the publish step writes every function's function.json.
+if (args is ["function-json", var folder])
+{
+    FunctionJson.WriteAll(catalog, folder);
+    return 0;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+var port = int.Parse(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") ?? "8080", CultureInfo.InvariantCulture);
+// The Functions host talks to its handler over loopback only.
+builder.WebHost.UseKestrel(kestrel =>
+{
+    kestrel.Listen(System.Net.IPAddress.Loopback, port);
+    kestrel.Limits.MaxRequestBodySize = null; // the pipeline refuses large bodies with problem+json
+});
+var app = builder.Build();
+var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name));
+// The host polls GET / until the handler answers: that is readiness.
+app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
+// enableForwardingHttpRequest: the host forwards /api/... requests unchanged.
+app.MapCatalog(pipeline);
+await app.RunAsync();
+return 0;
