@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using MlFunctions.Testing;
+
+namespace MlFunctions.Adapters.Tests.Gcp;
+
+/// <summary>The real Native AOT binary on the Functions Framework contract: PORT, FUNCTION_TARGET, every path to the function.</summary>
+public sealed class GcpFunctionTests : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly string _models = Directory.CreateTempSubdirectory("mlf-gcp-models-").FullName;
+
+    private async Task<HttpClient> StartAsync(string target)
+    {
+        var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Gcp");
+        var port = FreePort();
+        var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FUNCTION_TARGET"] = target;
+        start.Environment["MLF_MODELS"] = _models;
+        _processes.Add(Process.Start(start)!);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            try
+            {
+                using var probe = await client.GetAsync("/robots.txt");
+                return client;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(10);
+            }
+        }
+        throw new TimeoutException($"{target} never started listening.");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/resize")]
+    public async Task Http_resize_works_on_any_path(string path)
+    {
+        using var client = await StartAsync("resize");
+
+        using var response = await client.PostAsync($"{path}?width=224&height=224", new ByteArrayContent(File.ReadAllBytes(RepoPaths.ExifImage("Landscape_2"))));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pixels = Pixels.Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal((224, 224), (pixels.Width, pixels.Height));
+    }
+
+    [Theory]
+    [InlineData("/robots.txt")]
+    [InlineData("/favicon.ico")]
+    public async Task Robots_and_favicon_are_404(string path)
+    {
+        using var client = await StartAsync("resize");
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Predict_takes_the_model_from_the_path_and_a_fault_of_ours_is_a_500_marked_for_google()
+    {
+        // A champion pointing at a corrupt bundle: our fault, not the client's.
+        Directory.CreateDirectory(Path.Combine(_models, "broken", "v1"));
+        File.WriteAllText(Path.Combine(_models, "broken", "champion.json"), """{"version": "v1", "metric": "auc", "value": 1, "promotedAt": "2026-01-01T00:00:00Z"}""");
+        File.WriteAllText(Path.Combine(_models, "broken", "v1", "bundle.json"), "{ not a bundle");
+        using var client = await StartAsync("predict");
+
+        using var missing = await client.PostAsync("/api/predict/walruses", new StringContent("""{"records": []}"""));
+        using var broken = await client.PostAsync("/broken", new StringContent("""{"records": []}"""));
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("walruses", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.InternalServerError, broken.StatusCode);
+        Assert.Equal("error", broken.Headers.GetValues("X-Google-Status").Single());
+        var problem = JsonDocument.Parse(await broken.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("urn:mlfunctions:problem:internal-error", problem.GetProperty("type").GetString());
+        Assert.DoesNotContain("   at ", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_target_refuses_to_start()
+    {
+        var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Gcp");
+
+        var result = await ProcessRunner.RunAsync("env", [$"PORT={FreePort()}", "FUNCTION_TARGET=nope", binary], TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FUNCTION_TARGET 'nope'", result.Error);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+        Directory.Delete(_models, recursive: true);
+    }
+}
