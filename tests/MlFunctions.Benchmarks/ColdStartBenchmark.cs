@@ -36,7 +36,8 @@ internal static class ColdStartBenchmark
                 ("format", Event("/api/format", "", """{"logits": [[2, 1, 0.1]], "labels": ["a", "b", "c"]}""", false)),
                 ("predict", Event("/api/predict/penguins", "", penguin, false, new Dictionary<string, string> { ["model"] = "penguins" })),
             ];
-            await AzureAsync(runs, photo);
+            await HttpHostAsync(runs, photo, "Azure custom handler", "MlFunctions.Azure", "FUNCTIONS_CUSTOMHANDLER_PORT", "/", "/api/resize?width=224&height=224", []);
+            await HttpHostAsync(runs, photo, "Google Functions Framework", "MlFunctions.Gcp", "PORT", "/robots.txt", "/?width=224&height=224", [("FUNCTION_TARGET", "resize")]);
             Console.WriteLine($"Lambda cold start: process start to response posted, under the Runtime API emulator, median of {runs} runs");
             Console.WriteLine($"  {"function",-10}{"Native AOT",14}{"JIT",14}{"AOT / JIT",12}");
             foreach (var (function, json) in cases)
@@ -92,22 +93,23 @@ internal static class ColdStartBenchmark
     }
 
     /// <summary>
-    /// Azure: the custom handler started as the Functions host starts it, timed to its first answered
-    /// resize (readiness polled on GET / every millisecond, then the forwarded request).
+    /// An HTTP host (Azure's custom handler, Google's Functions Framework binary) started as its platform
+    /// starts it, timed to its first answered resize: the port polled on <paramref name="probe"/> every
+    /// millisecond until it answers, then the request.
     /// </summary>
-    private static async Task AzureAsync(int runs, string photoBase64)
+    private static async Task HttpHostAsync(int runs, string photoBase64, string title, string project, string portVariable, string probe, string request, (string, string)[] environment)
     {
-        var aot = await AotPublisher.PublishAsync("functions", "MlFunctions.Azure");
-        var jit = await PublishJitAsync("MlFunctions.Azure", "MlFunctions.Azure");
+        var aot = await AotPublisher.PublishAsync("functions", project);
+        var jit = await PublishJitAsync(project, project);
         var photo = Convert.FromBase64String(photoBase64);
-        Console.WriteLine($"Azure custom handler cold start: process start to the first resize answered, median of {runs} runs");
-        var aotMs = await MedianHandlerAsync(aot, photo, runs);
-        var jitMs = await MedianHandlerAsync(jit, photo, runs);
+        Console.WriteLine($"{title} cold start: process start to the first resize answered, median of {runs} runs");
+        var aotMs = await MedianHandlerAsync(aot, photo, runs, portVariable, probe, request, environment);
+        var jitMs = await MedianHandlerAsync(jit, photo, runs, portVariable, probe, request, environment);
         Console.WriteLine($"  {"resize",-10}{aotMs,11:F1} ms{jitMs,11:F1} ms{aotMs / jitMs,11:F2}x");
         Console.WriteLine();
     }
 
-    private static async Task<double> MedianHandlerAsync(string binary, byte[] photo, int runs)
+    private static async Task<double> MedianHandlerAsync(string binary, byte[] photo, int runs, string portVariable, string probe, string request, (string Name, string Value)[] environment)
     {
         var times = new double[runs];
         for (var r = 0; r < runs; r++)
@@ -117,7 +119,11 @@ internal static class ColdStartBenchmark
             var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
             var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment[portVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
@@ -125,18 +131,16 @@ internal static class ColdStartBenchmark
             {
                 try
                 {
-                    using var ready = await client.GetAsync("/");
-                    if (ready.IsSuccessStatusCode)
-                    {
-                        break;
-                    }
+                    // Any answer means the server is up (Google's probe path answers 404 by design).
+                    using var ready = await client.GetAsync(probe);
+                    break;
                 }
                 catch (HttpRequestException)
                 {
                     await Task.Delay(1);
                 }
             }
-            using var response = await client.PostAsync("/api/resize?width=224&height=224", new ByteArrayContent(photo));
+            using var response = await client.PostAsync(request, new ByteArrayContent(photo));
             times[r] = clock.Elapsed.TotalMilliseconds;
             process.Kill();
             await process.WaitForExitAsync();
