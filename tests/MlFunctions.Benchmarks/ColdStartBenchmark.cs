@@ -114,10 +114,7 @@ internal static class ColdStartBenchmark
         var times = new double[runs];
         for (var r = 0; r < runs; r++)
         {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
+            var port = LoopbackPort.Free();
             var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             start.Environment[portVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var (name, value) in environment)

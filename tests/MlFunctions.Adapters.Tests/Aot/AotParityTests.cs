@@ -26,7 +26,7 @@ public sealed class AotParityTests : IDisposable
     public async Task Resize_gives_the_same_bytes_under_AOT_as_under_JIT(string photo, string query)
     {
         var input = RepoPaths.ExifImage(photo);
-        var aot = await RunProbeAsync("resize", query, input);
+        var aot = await AotProbeRunner.RunAsync("resize", query, input);
 
         var jit = ImageResizer.Resize(File.ReadAllBytes(input), ResizeOptions.Parse(new Parameters(FunctionRequest.ParseQuery(query)), FunctionLimits.Default), FunctionLimits.Default);
         Assert.Equal(jit.ContentType, aot.ContentType);
@@ -38,7 +38,7 @@ public sealed class AotParityTests : IDisposable
     {
         const string query = "width=64&height=64&layout=nhwc&channels=bgr&mean=0.485,0.456,0.406&std=0.229,0.224,0.225";
         var input = RepoPaths.ExifImage("Landscape_7");
-        var aot = await RunProbeAsync("tensor", query, input);
+        var aot = await AotProbeRunner.RunAsync("tensor", query, input);
 
         var options = TensorOptions.Parse(new Parameters(FunctionRequest.ParseQuery(query)), FunctionLimits.Default);
         var jit = TensorWriter.ToLittleEndianBytes(ImageTensors.Create(File.ReadAllBytes(input), options, FunctionLimits.Default));
@@ -52,20 +52,10 @@ public sealed class AotParityTests : IDisposable
         var input = Path.Combine(_work, "truncated.jpg");
         File.WriteAllBytes(input, File.ReadAllBytes(RepoPaths.ExifImage("Landscape_1"))[..10_000]);
 
-        var aot = await RunProbeAsync("resize", "width=10", input);
+        var aot = await AotProbeRunner.RunAsync("resize", "width=10", input);
 
         Assert.Equal(422, aot.Status);
         Assert.Contains("urn:mlfunctions:problem:image-truncated", System.Text.Encoding.UTF8.GetString(aot.Body));
-    }
-
-    private async Task<(int Status, string ContentType, byte[] Body)> RunProbeAsync(string function, string query, string input)
-    {
-        var binary = await AotPublisher.PublishAsync("tests", "MlFunctions.AotProbe");
-        var output = Path.Combine(_work, Guid.NewGuid().ToString("N"));
-        var result = await ProcessRunner.RunAsync(binary, [function, query, input, output], TimeSpan.FromMinutes(1));
-        Assert.True(result.ExitCode == 0, result.Error);
-        var parts = result.Output.Trim().Split(' ', 2);
-        return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1], File.ReadAllBytes(output));
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using MlFunctions.Testing;
 
@@ -19,7 +18,7 @@ public sealed class AzureHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Azure");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _client.BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -110,13 +109,6 @@ public sealed class AzureHandlerTests : IAsyncLifetime
         Assert.Equal("MlFunctions.Azure", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
         Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal("api", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()

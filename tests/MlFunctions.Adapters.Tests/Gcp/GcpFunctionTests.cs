@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using MlFunctions.Testing;
 
@@ -15,7 +14,7 @@ public sealed class GcpFunctionTests : IAsyncDisposable
     private async Task<HttpClient> StartAsync(string target)
     {
         var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Gcp");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["FUNCTION_TARGET"] = target;
@@ -89,17 +88,10 @@ public sealed class GcpFunctionTests : IAsyncDisposable
     {
         var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Gcp");
 
-        var result = await ProcessRunner.RunAsync("env", [$"PORT={FreePort()}", "FUNCTION_TARGET=nope", binary], TimeSpan.FromSeconds(30));
+        var result = await ProcessRunner.RunAsync("env", [$"PORT={LoopbackPort.Free()}", "FUNCTION_TARGET=nope", binary], TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FUNCTION_TARGET 'nope'", result.Error);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

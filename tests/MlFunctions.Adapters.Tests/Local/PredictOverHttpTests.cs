@@ -67,15 +67,12 @@ public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<
     public async Task Predict_gives_the_same_answer_under_AOT_as_under_JIT()
     {
         var input = Path.Combine(host.Bucket, "predict.json");
-        var output = Path.Combine(host.Bucket, "predict.out");
         await File.WriteAllTextAsync(input, Penguins);
         using var jit = await host.Client.PostAsync("/api/predict/penguins", new StringContent(Penguins));
-        var binary = await AotPublisher.PublishAsync("tests", "MlFunctions.AotProbe");
 
-        var result = await ProcessRunner.RunAsync("env", [$"MLF_MODELS={Path.Combine(host.Bucket, "models")}", binary, "predict/penguins", "", input, output], TimeSpan.FromMinutes(1));
+        var aot = await AotProbeRunner.RunAsync("predict/penguins", "", input, Path.Combine(host.Bucket, "models"));
 
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.StartsWith("200 ", result.Output);
-        Assert.Equal(await jit.Content.ReadAsStringAsync(), await File.ReadAllTextAsync(output));
+        Assert.Equal(200, aot.Status);
+        Assert.Equal(await jit.Content.ReadAsStringAsync(), System.Text.Encoding.UTF8.GetString(aot.Body));
     }
 }
