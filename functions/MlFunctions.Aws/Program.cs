@@ -5,6 +5,7 @@ using MlFunctions.Aws.Events;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 
 // The Lambda custom runtime: _HANDLER names the catalog function this deployment serves.
 using var runtime = new RuntimeApiClient(Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API")
@@ -13,8 +14,8 @@ LambdaBootstrap bootstrap;
 try
 {
     var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
-    // Models from a folder (MLF_MODELS) for now; the storage issue brings the S3 model store.
-    var models = new ModelCache(new LocalModelStore(Environment.GetEnvironmentVariable("MLF_MODELS") ?? "/opt/models"), TimeSpan.FromSeconds(10));
+    // Models from a bucket folder (MLF_BUCKET, holding models/...); S3 comes with the S3 store.
+    var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "/opt/bucket")), TimeSpan.FromSeconds(10));
     var catalog = FunctionCatalog.Create(limits, models);
     var name = Environment.GetEnvironmentVariable("_HANDLER") ?? "";
     var function = catalog.Find(name)

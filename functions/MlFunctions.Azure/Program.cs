@@ -3,10 +3,11 @@ using MlFunctions.Azure;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Hosting;
 
-// Models from a folder (MLF_MODELS, default ./models beside the app) until the storage issue brings blob storage.
-var models = new ModelCache(new LocalModelStore(Environment.GetEnvironmentVariable("MLF_MODELS") ?? "models"), TimeSpan.FromSeconds(10));
+// Models from a bucket folder (MLF_BUCKET, default ./bucket, holding models/...).
+var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket")), TimeSpan.FromSeconds(10));
 var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
 
 // MlFunctions.Azure function-json DIR: the publish step writes every function's function.json.

@@ -2,11 +2,12 @@ using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Gcp;
 using MlFunctions.Hosting;
 
 // The Functions Framework contract: FUNCTION_TARGET names the function, PORT the port (8080).
-var models = new ModelCache(new LocalModelStore(Environment.GetEnvironmentVariable("MLF_MODELS") ?? "models"), TimeSpan.FromSeconds(10));
+var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket")), TimeSpan.FromSeconds(10));
 var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
 var target = Environment.GetEnvironmentVariable("FUNCTION_TARGET") ?? "";
 var function = catalog.Find(target);

@@ -2,6 +2,7 @@ using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Hosting;
 
 namespace MlFunctions.Local;
@@ -14,7 +15,7 @@ public static class LocalHost
     public static async Task<int> RunAsync(string[] args)
     {
         var app = Build(args);
-        await SampleModel.EnsureAsync(ModelStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
+        await SampleModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }
@@ -23,7 +24,7 @@ public static class LocalHost
     public static string Bucket(string[] args) =>
         Path.GetFullPath(Option(args, "--bucket") ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
 
-    public static LocalModelStore ModelStore(string[] args) => new(Path.Combine(Bucket(args), "models"));
+    public static LocalFolderStore BucketStore(string[] args) => new(Bucket(args));
 
     /// <summary>
     /// Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one, and '--bucket DIR'
@@ -43,7 +44,7 @@ public static class LocalHost
         });
         var app = builder.Build();
         // A new champion is noticed within a second, by reading champion.json, without a restart.
-        var models = new ModelCache(ModelStore(args), TimeSpan.FromSeconds(1));
+        var models = new ModelCache(new ObjectModelStore(BucketStore(args)), TimeSpan.FromSeconds(1));
         var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));

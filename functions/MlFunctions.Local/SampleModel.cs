@@ -1,5 +1,6 @@
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Training;
 
 namespace MlFunctions.Local;
@@ -12,8 +13,9 @@ public static class SampleModel
 {
     public const string Name = "penguins";
 
-    public static async Task EnsureAsync(LocalModelStore store, ILogger log, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(LocalFolderStore bucket, ILogger log, CancellationToken cancellationToken)
     {
+        var store = new ObjectModelStore(bucket);
         if (await store.ReadChampionAsync(Name, cancellationToken).ConfigureAwait(false) is { } champion)
         {
             log.LogInformation("Model '{Model}' is ready: champion {Version}", Name, champion.Version);
@@ -21,8 +23,8 @@ public static class SampleModel
         }
         var samples = Path.Combine(AppContext.BaseDirectory, "Samples");
         var spec = ModelSpecJson.Read(await File.ReadAllBytesAsync(Path.Combine(samples, "penguins.model.json"), cancellationToken).ConfigureAwait(false));
-        log.LogInformation("Training the sample model '{Model}' into {Folder}", Name, store.Root);
-        var (result, _) = await ModelPublisher.TrainAsync(Path.Combine(samples, "penguins.csv"), spec, Name, store, promote: false,
+        log.LogInformation("Training the sample model '{Model}' into {Folder}", Name, bucket.Root);
+        var (result, _) = await ModelPublisher.TrainAsync(Path.Combine(samples, "penguins.csv"), spec, Name, bucket, promote: false,
             line => log.LogInformation("  {Line}", line), cancellationToken).ConfigureAwait(false);
         log.LogInformation("Sample model '{Model}' {Version}: holdout macro accuracy {Accuracy:F4}", Name, result.Bundle.Version, result.Bundle.Metrics["macroAccuracy"]);
     }

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models;
-using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Training;
 
 namespace MlFunctions.Trainer;
 
-/// <summary>train --data file.csv --spec model.json --out models/NAME [--promote]: a new version, with progress and a metrics table.</summary>
+/// <summary>train --data file.csv --spec model.json --bucket DIR --model NAME [--promote]: a new version, with progress and a metrics table.</summary>
 internal static class TrainCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter console, TextWriter log)
@@ -29,16 +29,14 @@ internal static class TrainCommand
                 return Usage(log);
             }
         }
-        if (!options.TryGetValue("data", out var data) || !options.TryGetValue("spec", out var specPath) || !options.TryGetValue("out", out var output))
+        if (!options.TryGetValue("data", out var data) || !options.TryGetValue("spec", out var specPath) || !options.TryGetValue("model", out var name))
         {
             return Usage(log);
         }
         try
         {
             var spec = ModelSpecJson.Read(await File.ReadAllBytesAsync(specPath).ConfigureAwait(false));
-            var folder = Path.GetFullPath(output.TrimEnd('/', '\\'));
-            var name = Path.GetFileName(folder);
-            var store = new LocalModelStore(Path.GetDirectoryName(folder)!);
+            var store = new LocalFolderStore(options.GetValueOrDefault("bucket") ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
             var clock = Stopwatch.StartNew();
             var (result, promoted) = await ModelPublisher.TrainAsync(data, spec, name, store, promote,
                 line => log.WriteLine($"[{clock.Elapsed.TotalSeconds,5:F1}s] {line}"), CancellationToken.None).ConfigureAwait(false);
@@ -51,7 +49,7 @@ internal static class TrainCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is ProblemException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ProblemException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             await log.WriteLineAsync($"train: {e.Message}").ConfigureAwait(false);
             return 1;
@@ -60,8 +58,9 @@ internal static class TrainCommand
 
     public static int Usage(TextWriter log)
     {
-        log.WriteLine("usage: MlFunctions.Trainer train --data data.csv --spec model.json --out models/NAME [--promote]");
-        log.WriteLine("  Trains a new version into models/NAME/<version>/ (bundle.json, model.zip, metrics.json);");
+        log.WriteLine("usage: MlFunctions.Trainer train --data data.csv --spec model.json --model NAME [--bucket DIR] [--promote]");
+        log.WriteLine("  Trains a new version into DIR/models/NAME/<version>/ (bundle.json, model.zip, metrics.json);");
+        log.WriteLine("  DIR is --bucket, else MLF_BUCKET, else ./bucket.");
         log.WriteLine("  it becomes the champion when there is none yet, or with --promote.");
         return 2;
     }

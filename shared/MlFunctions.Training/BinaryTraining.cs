@@ -15,7 +15,6 @@ internal static class BinaryTraining
         var labels = Labels(spec, data.TrainLabels);
         BinaryRow Row(float[] x, string y) => new() { Features = x, Label = y == labels[1] };
         var train = TrainingSchemas.Load(ml, data.TrainFeatures.Zip(data.TrainLabels, Row), data.Width);
-        var test = TrainingSchemas.Load(ml, data.TestFeatures.Zip(data.TestLabels, Row), data.Width);
 
         ITransformer model;
         string trainer;
@@ -48,11 +47,8 @@ internal static class BinaryTraining
                 Calibrators = [BundleExport.Platt(fitted.Model.Calibrator)],
             };
         }
-        var metrics = ml.BinaryClassification.Evaluate(model.Transform(test));
-        return new TaskOutcome(model, train.Schema, trainer, scoring, labels, new Dictionary<string, double>
-        {
-            ["auc"] = metrics.AreaUnderRocCurve, ["accuracy"] = metrics.Accuracy, ["f1"] = metrics.F1Score, ["logLoss"] = metrics.LogLoss,
-        });
+        return new TaskOutcome(model, train.Schema, trainer, scoring, labels,
+            HoldoutEvaluation.Evaluate(ml, ModelTask.Binary, model, data.TestFeatures, data.TestLabels, labels, spec.Label));
     }
 
     /// <summary>[negative, positive]: the spec's positive label, else a true-like value, else the second in sorted order.</summary>

@@ -1,27 +1,35 @@
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Training;
 
-/// <summary>Trains a model and writes it into a model store as a new version, promoting it when asked or when there is no champion.</summary>
+/// <summary>Trains a model and writes it into a bucket as a new version, promoting it when asked or when there is no champion.</summary>
 public static class ModelPublisher
 {
     public static async Task<(TrainingResult Result, bool Promoted)> TrainAsync(
-        string csv, ModelSpec spec, string name, LocalModelStore store, bool promote, Action<string> log, CancellationToken cancellationToken)
+        string csv, ModelSpec spec, string name, IObjectStore bucket, bool promote, Action<string> log, CancellationToken cancellationToken)
     {
+        var store = new ObjectModelStore(bucket);
         var result = ModelTrainer.Train(csv, spec, name, log);
         var bundle = result.Bundle;
         await store.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
-        log($"Wrote {Path.Combine(store.Root, name, bundle.Version)}");
-        var champion = await store.ReadChampionAsync(name, cancellationToken).ConfigureAwait(false);
+        log($"Wrote {BucketLayout.Version(name, bundle.Version, "")}");
+        var champion = await store.ReadChampionWithETagAsync(name, cancellationToken).ConfigureAwait(false);
         if (!promote && champion is not null)
         {
-            log($"Not promoted: '{name}' already has champion {champion.Version} (pass --promote to replace it)");
+            log($"Not promoted: '{name}' already has champion {champion.Value.Pointer.Version} (pass --promote to replace it)");
             return (result, false);
         }
         var (metric, _) = spec.PromotionMetric();
         var reason = champion is null ? "first model" : "promoted on request";
-        await store.PromoteAsync(name, new ChampionPointer(bundle.Version, metric, bundle.Metrics[metric], DateTimeOffset.UtcNow, reason), cancellationToken).ConfigureAwait(false);
+        var pointer = new ChampionPointer(bundle.Version, metric, bundle.Metrics[metric], DateTimeOffset.UtcNow, reason);
+        var condition = champion is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(champion.Value.ETag);
+        if (!await store.TryPromoteAsync(name, pointer, condition, cancellationToken).ConfigureAwait(false))
+        {
+            log($"Not promoted: the champion of '{name}' changed while this model trained");
+            return (result, false);
+        }
         log($"Champion of '{name}' is now {bundle.Version} ({reason})");
         return (result, true);
     }

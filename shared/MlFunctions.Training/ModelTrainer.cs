@@ -14,7 +14,8 @@ namespace MlFunctions.Training;
 /// </summary>
 public static class ModelTrainer
 {
-    public static TrainingResult Train(string csv, ModelSpec spec, string name, Action<string>? log = null)
+    /// <param name="tag">Ends the version name (a job id); the data's hash when left out.</param>
+    public static TrainingResult Train(string csv, ModelSpec spec, string name, Action<string>? log = null, string? tag = null)
     {
         log ??= _ => { };
         spec.Validate();
@@ -26,8 +27,8 @@ public static class ModelTrainer
         log($"Read {table.Labels.Count:N0} rows from {Path.GetFileName(csv)} ({table.SkippedRows:N0} without a '{spec.Label}' skipped)");
 
         var (train, test) = Split(table.Labels.Count, holdout, seed);
-        var vectorizer = new FeatureVectorizer(FeatureFitter.Fit(features, table.Rows(train)));
-        float[][] Vectorize(int[] rows) => table.Rows(rows).Select((row, i) => vectorizer.Transform(row, rows[i])).ToArray();
+        var vectorizer = new FeatureVectorizer(FeatureFitter.Fit(features, table.Rows(train, features.Columns.Select(c => c.Name).ToArray())));
+        float[][] Vectorize(int[] rows) => table.Rows(rows, vectorizer.Columns).Select((row, i) => vectorizer.Transform(row, rows[i])).ToArray();
         var data = new TaskData(Vectorize(train), train.Select(i => table.Labels[i]).ToArray(), Vectorize(test), test.Select(i => table.Labels[i]).ToArray(), vectorizer.Width, seed);
         log($"Fitted {vectorizer.Width} features on {train.Length:N0} training rows; {test.Length:N0} rows held out");
 
@@ -45,7 +46,7 @@ public static class ModelTrainer
         {
             Format = ModelBundle.CurrentFormat,
             Name = name,
-            Version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + table.DataHash[7..15],
+            Version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + (tag ?? table.DataHash[7..15]),
             Task = spec.Task,
             Trainer = outcome.Trainer,
             LabelColumn = spec.Label,
@@ -59,7 +60,7 @@ public static class ModelTrainer
                 ["mlfunctions"] = typeof(ModelTrainer).Assembly.GetName().Version?.ToString() ?? "unknown",
             }),
         };
-        return new TrainingResult(bundle, ml, outcome.Model, outcome.Schema, data.TestFeatures, data.TestLabels);
+        return new TrainingResult(bundle, ml, outcome.Model, outcome.Schema, data.TestFeatures, new HoldoutSet(table, test));
     }
 
     /// <summary>A spec proposed from the CSV, without the label column.</summary>

@@ -19,9 +19,6 @@ internal static class MulticlassTraining
         }
         var keys = labels.Select((label, i) => (label, key: (uint)i)).ToDictionary(p => p.label, p => p.key, StringComparer.Ordinal);
         var train = TrainingSchemas.Load(ml, data.TrainFeatures.Zip(data.TrainLabels, (x, y) => new MulticlassRow { Features = x, Label = keys[y] }), data.Width, labels.Length);
-        // A holdout row whose class never occurs in training cannot be scored against it.
-        var test = TrainingSchemas.Load(ml, data.TestFeatures.Zip(data.TestLabels).Where(p => keys.ContainsKey(p.Second))
-            .Select(p => new MulticlassRow { Features = p.First, Label = keys[p.Second] }), data.Width, labels.Length);
 
         ITransformer model;
         string trainer;
@@ -52,10 +49,7 @@ internal static class MulticlassTraining
             (model, trainer) = (fitted, "SdcaMaximumEntropy");
             scoring = new ScoringModel { Link = ScoringModel.Softmax, Linear = BundleExport.Linear(fitted.Model) };
         }
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-        return new TaskOutcome(model, train.Schema, trainer, scoring, labels, new Dictionary<string, double>
-        {
-            ["macroAccuracy"] = metrics.MacroAccuracy, ["microAccuracy"] = metrics.MicroAccuracy, ["logLoss"] = metrics.LogLoss,
-        });
+        return new TaskOutcome(model, train.Schema, trainer, scoring, labels,
+            HoldoutEvaluation.Evaluate(ml, ModelTask.Multiclass, model, data.TestFeatures, data.TestLabels, labels, spec.Label));
     }
 }

@@ -1,8 +1,6 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
-using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Bundle;
 
@@ -13,9 +11,8 @@ internal static class RegressionTraining
 {
     public static TaskOutcome Train(MLContext ml, ModelSpec spec, TaskData data)
     {
-        RegressionRow Row(float[] x, string y) => new() { Features = x, Label = Number(spec, y) };
+        RegressionRow Row(float[] x, string y) => new() { Features = x, Label = HoldoutEvaluation.Number(spec.Label, y) };
         var train = TrainingSchemas.Load(ml, data.TrainFeatures.Zip(data.TrainLabels, Row), data.Width);
-        var test = TrainingSchemas.Load(ml, data.TestFeatures.Zip(data.TestLabels, Row), data.Width);
 
         ITransformer model;
         string trainer;
@@ -38,15 +35,7 @@ internal static class RegressionTraining
             (model, trainer) = (fitted, "SdcaRegression");
             scoring = new ScoringModel { Link = ScoringModel.Identity, Linear = [BundleExport.Linear(fitted.Model.Weights, fitted.Model.Bias)] };
         }
-        var metrics = ml.Regression.Evaluate(model.Transform(test));
-        return new TaskOutcome(model, train.Schema, trainer, scoring, null, new Dictionary<string, double>
-        {
-            ["rmse"] = metrics.RootMeanSquaredError, ["mae"] = metrics.MeanAbsoluteError, ["rSquared"] = metrics.RSquared,
-        });
+        return new TaskOutcome(model, train.Schema, trainer, scoring, null,
+            HoldoutEvaluation.Evaluate(ml, ModelTask.Regression, model, data.TestFeatures, data.TestLabels, null, spec.Label));
     }
-
-    private static float Number(ModelSpec spec, string value) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && float.IsFinite(number)
-            ? number
-            : throw ProblemType.InvalidRecord.With($"A regression label must be a number; '{spec.Label}' has '{value}'.", spec.Label);
 }

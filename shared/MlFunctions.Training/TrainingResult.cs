@@ -6,14 +6,14 @@ namespace MlFunctions.Training;
 /// <summary>A trained model: its bundle, ML.NET's model, and the holdout rows it was evaluated on.</summary>
 public sealed class TrainingResult
 {
-    internal TrainingResult(ModelBundle bundle, MLContext context, ITransformer model, DataViewSchema schema, float[][] holdoutFeatures, string[] holdoutLabels)
+    internal TrainingResult(ModelBundle bundle, MLContext context, ITransformer model, DataViewSchema schema, float[][] holdoutFeatures, HoldoutSet holdout)
     {
         Bundle = bundle;
         Context = context;
         Model = model;
         Schema = schema;
         HoldoutFeatures = holdoutFeatures;
-        HoldoutLabels = holdoutLabels;
+        Holdout = holdout;
     }
 
     public ModelBundle Bundle { get; }
@@ -26,7 +26,10 @@ public sealed class TrainingResult
 
     public float[][] HoldoutFeatures { get; }
 
-    public string[] HoldoutLabels { get; }
+    public string[] HoldoutLabels => Holdout.Labels;
+
+    /// <summary>The held-out rows themselves, to score another model (the champion) on the same rows.</summary>
+    public HoldoutSet Holdout { get; }
 
     /// <summary>ML.NET's own model file, model.zip.</summary>
     public byte[] ModelZip()

@@ -5,13 +5,17 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Training;
 
 /// <summary>
-/// A training CSV in memory: the feature columns' raw values and the label of every row that has one.
-/// Training needs every row at once; fitting the feature spec on it still streams.
+/// A training CSV in memory: every column's raw values and the label of every row that has one.
+/// Every column is kept, not just the spec's, so that a champion with other features can be scored
+/// on the same holdout rows. Training needs every row at once; fitting the feature spec still streams.
 /// </summary>
 internal sealed class TrainingTable
 {
-    private TrainingTable(List<string?[]> cells, List<string> labels, long skipped, string hash)
+    private readonly string[] _columns;
+
+    private TrainingTable(string[] columns, List<string?[]> cells, List<string> labels, long skipped, string hash)
     {
+        _columns = columns;
         Cells = cells;
         Labels = labels;
         SkippedRows = skipped;
@@ -28,36 +32,46 @@ internal sealed class TrainingTable
     /// <summary>"sha256:" and the hex digest of the file's bytes.</summary>
     public string DataHash { get; }
 
-    public static TrainingTable Load(string path, IReadOnlyList<string> columns, string label)
+    /// <summary>Reads the CSV; a column of <paramref name="required"/> or the label missing from its header is a 400.</summary>
+    public static TrainingTable Load(string path, IReadOnlyList<string> required, string label)
     {
         using var table = CsvTable.Open(path);
+        var columns = table.Header.Select(h => h.Trim()).Where(h => h != label && h.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        if (required.FirstOrDefault(c => !columns.Contains(c)) is { } missing)
+        {
+            throw ProblemType.MissingColumn.With($"The CSV has no column '{missing}'; its columns are: {string.Join(", ", table.Header)}.", missing);
+        }
         var cells = new List<string?[]>();
         var labels = new List<string>();
         long skipped = 0;
         foreach (var row in table.Rows([.. columns, label]))
         {
-            var value = row[columns.Count];
+            var value = row[columns.Length];
             if (value.IsMissing)
             {
                 skipped++;
                 continue;
             }
             labels.Add(value.Text!.Trim());
-            cells.Add(Enumerable.Range(0, columns.Count).Select(c => row[c].IsMissing ? null : row[c].Text).ToArray());
+            cells.Add(Enumerable.Range(0, columns.Length).Select(c => row[c].IsMissing ? null : row[c].Text).ToArray());
         }
         if (labels.Count < 10)
         {
             throw ProblemType.InvalidRecord.With($"'{path}' has {labels.Count} rows with a '{label}' value; training needs at least 10.", label);
         }
         using var stream = File.OpenRead(path);
-        return new TrainingTable(cells, labels, skipped, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream)));
+        return new TrainingTable(columns, cells, labels, skipped, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 
-    /// <summary>The rows at <paramref name="indices"/>, bound to the columns given to <see cref="Load"/>.</summary>
-    public IEnumerable<IRow> Rows(IEnumerable<int> indices) => indices.Select(i => (IRow)new StoredRow(Cells[i]));
-
-    private sealed class StoredRow(string?[] cells) : IRow
+    /// <summary>The rows at <paramref name="indices"/>, bound to <paramref name="columns"/> by name; a column the CSV lacks reads as absent.</summary>
+    public IEnumerable<IRow> Rows(IEnumerable<int> indices, IReadOnlyList<string> columns)
     {
-        public Cell this[int column] => cells[column] is { } text ? Cell.FromCsv(text) : Cell.Missing;
+        var ordinals = columns.Select(c => Array.IndexOf(_columns, c)).ToArray();
+        return indices.Select(i => (IRow)new StoredRow(Cells[i], ordinals));
+    }
+
+    private sealed class StoredRow(string?[] cells, int[] ordinals) : IRow
+    {
+        public Cell this[int column] => ordinals[column] < 0 ? Cell.Absent : cells[ordinals[column]] is { } text ? Cell.FromCsv(text) : Cell.Missing;
     }
 }

@@ -1,11 +1,12 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 
 // MlFunctions.AotProbe <function>[/<model>] <query> <input file> <output file>
 // Runs one catalog function through the pipeline, writes the response body to the output file and
 // prints "status content-type" on stdout. Tests compare its output with the same call under JIT.
-// predict reads models from the folder in MLF_MODELS.
+// predict reads models from the bucket folder in MLF_BUCKET (models/<model>/...).
 // MlFunctions.AotProbe load-bundle <bundle.json>: prints the seconds to read and compile a bundle, for the model benchmark.
 if (args is ["load-bundle", var bundlePath])
 {
@@ -24,7 +25,7 @@ if (args.Length != 4)
     Console.Error.WriteLine("usage: MlFunctions.AotProbe <function> <query> <input file> <output file>");
     return 2;
 }
-var models = new ModelCache(new LocalModelStore(Environment.GetEnvironmentVariable("MLF_MODELS") ?? "models"), TimeSpan.FromSeconds(1));
+var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket")), TimeSpan.FromSeconds(1));
 var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
 var name = args[0].Split('/', 2);
 var function = catalog.Find(name[0]);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Testing;
 using MlFunctions.Training;
 
@@ -23,9 +24,9 @@ internal static class ColdStartBenchmark
         try
         {
             var trained = ModelTrainer.Train(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species" }, "penguins");
-            var store = new LocalModelStore(models);
+            var store = new ObjectModelStore(new LocalFolderStore(models));
             await store.WriteVersionAsync(trained.Bundle, [], CancellationToken.None);
-            await store.PromoteAsync("penguins", new ChampionPointer(trained.Bundle.Version, "macroAccuracy", 1, DateTimeOffset.UtcNow), CancellationToken.None);
+            await store.TryPromoteAsync("penguins", new ChampionPointer(trained.Bundle.Version, "macroAccuracy", 1, DateTimeOffset.UtcNow), WriteCondition.Always, CancellationToken.None);
 
             var photo = Convert.ToBase64String(File.ReadAllBytes(RepoPaths.ExifImage("Landscape_6")));
             var penguin = """{"records": [{"Island": "Dream", "Beak Length (mm)": 39, "Beak Depth (mm)": 18.7, "Flipper Length (mm)": 185, "Body Mass (g)": 3650, "Sex": "MALE"}]}""";
@@ -75,7 +76,7 @@ internal static class ColdStartBenchmark
             var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
             start.Environment["_HANDLER"] = function;
-            start.Environment["MLF_MODELS"] = models;
+            start.Environment["MLF_BUCKET"] = models;
             var invocation = emulator.InvokeAsync(json);
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;

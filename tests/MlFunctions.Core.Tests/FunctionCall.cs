@@ -1,6 +1,7 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Core.Tests;
 
@@ -8,7 +9,7 @@ namespace MlFunctions.Core.Tests;
 internal static class FunctionCall
 {
     /// <summary>A model store with no models, for functions that do not need one.</summary>
-    public static ModelCache NoModels { get; } = new(new LocalModelStore(Path.Combine(Path.GetTempPath(), "mlf-no-models")), TimeSpan.FromSeconds(1));
+    public static ModelCache NoModels { get; } = new(new ObjectModelStore(new LocalFolderStore(Path.Combine(Path.GetTempPath(), "mlf-no-models"))), TimeSpan.FromSeconds(1));
 
     public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null, ModelCache? models = null, string? model = null)
     {

@@ -8,7 +8,7 @@ public static class AotProbeRunner
     public sealed record Answer(int Status, string ContentType, byte[] Body);
 
     /// <param name="function">A catalog function, or "predict/&lt;model&gt;".</param>
-    /// <param name="models">The models folder predict reads (MLF_MODELS).</param>
+    /// <param name="models">The bucket folder predict reads models from (MLF_BUCKET).</param>
     public static async Task<Answer> RunAsync(string function, string query, string inputPath, string? models = null)
     {
         var binary = await AotPublisher.PublishAsync("tests", "MlFunctions.AotProbe");
@@ -16,7 +16,7 @@ public static class AotProbeRunner
         try
         {
             string[] arguments = [binary, function, query, inputPath, output];
-            var result = await ProcessRunner.RunAsync("env", models is null ? arguments : [$"MLF_MODELS={models}", .. arguments], TimeSpan.FromMinutes(1));
+            var result = await ProcessRunner.RunAsync("env", models is null ? arguments : [$"MLF_BUCKET={models}", .. arguments], TimeSpan.FromMinutes(1));
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"The AOT probe failed ({result.ExitCode}): {result.Error}");

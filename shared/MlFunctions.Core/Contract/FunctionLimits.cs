@@ -17,15 +17,19 @@ public sealed record FunctionLimits
     /// <summary>Most records (or score rows) in one request.</summary>
     public int MaxRecords { get; init; } = 10_000;
 
+    /// <summary>The largest object a storage trigger reads (an image, a training or batch CSV).</summary>
+    public long MaxObjectBytes { get; init; } = 256 * 1024 * 1024;
+
     public static FunctionLimits Default { get; } = new();
 
-    /// <summary>Reads MLF_MAX_BODY_BYTES, MLF_MAX_IMAGE_PIXELS, MLF_MAX_OUTPUT_DIMENSION and MLF_MAX_RECORDS where set.</summary>
+    /// <summary>Reads MLF_MAX_BODY_BYTES, MLF_MAX_IMAGE_PIXELS, MLF_MAX_OUTPUT_DIMENSION, MLF_MAX_RECORDS and MLF_MAX_OBJECT_BYTES where set.</summary>
     public static FunctionLimits FromSettings(Func<string, string?> setting) => new()
     {
         MaxBodyBytes = Read(setting, "MLF_MAX_BODY_BYTES", Default.MaxBodyBytes),
         MaxImagePixels = Read(setting, "MLF_MAX_IMAGE_PIXELS", Default.MaxImagePixels),
         MaxOutputDimension = (int)Math.Min(int.MaxValue, Read(setting, "MLF_MAX_OUTPUT_DIMENSION", Default.MaxOutputDimension)),
         MaxRecords = (int)Math.Min(int.MaxValue, Read(setting, "MLF_MAX_RECORDS", Default.MaxRecords)),
+        MaxObjectBytes = Read(setting, "MLF_MAX_OBJECT_BYTES", Default.MaxObjectBytes),
     };
 
     private static long Read(Func<string, string?> setting, string name, long fallback)

@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
+using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Uploads;
 
 namespace MlFunctions.Core.Json;
 
@@ -23,6 +25,13 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(PredictRequest))]
 [JsonSerializable(typeof(PredictResponse))]
+[JsonSerializable(typeof(JobManifest))]
+[JsonSerializable(typeof(JobStatus))]
+[JsonSerializable(typeof(JobStatus[]))]
+[JsonSerializable(typeof(ImageStatus))]
+[JsonSerializable(typeof(BatchStatus))]
+[JsonSerializable(typeof(PredictionLine))]
+[JsonSerializable(typeof(UploadOutcome))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>

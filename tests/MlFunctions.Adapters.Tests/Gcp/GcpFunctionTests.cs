@@ -18,7 +18,7 @@ public sealed class GcpFunctionTests : IAsyncDisposable
         var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["FUNCTION_TARGET"] = target;
-        start.Environment["MLF_MODELS"] = _models;
+        start.Environment["MLF_BUCKET"] = _models;
         _processes.Add(Process.Start(start)!);
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         for (var attempt = 0; attempt < 500; attempt++)
@@ -66,9 +66,9 @@ public sealed class GcpFunctionTests : IAsyncDisposable
     public async Task Predict_takes_the_model_from_the_path_and_a_fault_of_ours_is_a_500_marked_for_google()
     {
         // A champion pointing at a corrupt bundle: our fault, not the client's.
-        Directory.CreateDirectory(Path.Combine(_models, "broken", "v1"));
-        File.WriteAllText(Path.Combine(_models, "broken", "champion.json"), """{"version": "v1", "metric": "auc", "value": 1, "promotedAt": "2026-01-01T00:00:00Z"}""");
-        File.WriteAllText(Path.Combine(_models, "broken", "v1", "bundle.json"), "{ not a bundle");
+        Directory.CreateDirectory(Path.Combine(_models, "models", "broken", "v1"));
+        File.WriteAllText(Path.Combine(_models, "models", "broken", "champion.json"), """{"version": "v1", "metric": "auc", "value": 1, "promotedAt": "2026-01-01T00:00:00Z"}""");
+        File.WriteAllText(Path.Combine(_models, "models", "broken", "v1", "bundle.json"), "{ not a bundle");
         using var client = await StartAsync("predict");
 
         using var missing = await client.PostAsync("/api/predict/walruses", new StringContent("""{"records": []}"""));

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Local;
 using MlFunctions.Testing;
 
@@ -31,12 +33,12 @@ public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<
     [Fact]
     public async Task A_new_champion_is_picked_up_without_a_restart()
     {
-        var store = LocalHost.ModelStore(["--bucket", host.Bucket]);
+        var store = new ObjectModelStore(LocalHost.BucketStore(["--bucket", host.Bucket]));
         var champion = (await store.ReadChampionAsync(SampleModel.Name, CancellationToken.None))!;
         var bundle = (await store.ReadBundleAsync(SampleModel.Name, champion.Version, CancellationToken.None))!;
         var copy = bundle with { Version = champion.Version + "-copy" };
         await store.WriteVersionAsync(copy, [], CancellationToken.None);
-        await store.PromoteAsync(SampleModel.Name, champion with { Version = copy.Version }, CancellationToken.None);
+        await store.TryPromoteAsync(SampleModel.Name, champion with { Version = copy.Version }, WriteCondition.Always, CancellationToken.None);
         try
         {
             string? served = null;
@@ -50,7 +52,7 @@ public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<
         }
         finally
         {
-            await store.PromoteAsync(SampleModel.Name, champion, CancellationToken.None);
+            await store.TryPromoteAsync(SampleModel.Name, champion, WriteCondition.Always, CancellationToken.None);
         }
     }
 
@@ -70,7 +72,7 @@ public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<
         await File.WriteAllTextAsync(input, Penguins);
         using var jit = await host.Client.PostAsync("/api/predict/penguins", new StringContent(Penguins));
 
-        var aot = await AotProbeRunner.RunAsync("predict/penguins", "", input, Path.Combine(host.Bucket, "models"));
+        var aot = await AotProbeRunner.RunAsync("predict/penguins", "", input, host.Bucket);
 
         Assert.Equal(200, aot.Status);
         Assert.Equal(await jit.Content.ReadAsStringAsync(), System.Text.Encoding.UTF8.GetString(aot.Body));

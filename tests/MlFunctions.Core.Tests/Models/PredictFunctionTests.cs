@@ -3,19 +3,20 @@ using System.Text.Json;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Bundle;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Core.Tests.Models;
 
 public sealed class PredictFunctionTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mlf-models-").FullName;
-    private readonly LocalModelStore _store;
+    private readonly ObjectModelStore _store;
     private readonly ManualClock _clock = new();
     private readonly ModelCache _models;
 
     public PredictFunctionTests()
     {
-        _store = new LocalModelStore(_root);
+        _store = new ObjectModelStore(new LocalFolderStore(_root));
         _models = new ModelCache(_store, TimeSpan.FromSeconds(1), _clock);
     }
 
@@ -24,7 +25,7 @@ public sealed class PredictFunctionTests : IDisposable
         await _store.WriteVersionAsync(bundle, [], CancellationToken.None);
         if (champion)
         {
-            await _store.PromoteAsync(bundle.Name, new ChampionPointer(bundle.Version, "macroAccuracy", 0.5, DateTimeOffset.UnixEpoch), CancellationToken.None);
+            await _store.TryPromoteAsync(bundle.Name, new ChampionPointer(bundle.Version, "macroAccuracy", 0.5, DateTimeOffset.UnixEpoch), WriteCondition.Always, CancellationToken.None);
         }
     }
 

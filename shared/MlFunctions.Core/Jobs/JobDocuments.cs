@@ -1,0 +1,76 @@
+using MlFunctions.Core.Models;
+
+namespace MlFunctions.Core.Jobs;
+
+/// <summary>jobs/&lt;model&gt;/&lt;job-id&gt;.json: a validated training upload, created once; the retrain job's input.</summary>
+public sealed record JobManifest(
+    string JobId,
+    string Model,
+    string Bucket,
+    string Source,
+    string SourceVersion,
+    long Rows,
+    ModelSpec Spec,
+    DateTimeOffset CreatedAt);
+
+/// <summary>jobs/&lt;model&gt;/&lt;job-id&gt;.status.json: where a job is, and for a finished one, the decision and why.</summary>
+public sealed record JobStatus
+{
+    public required string JobId { get; init; }
+
+    public required string Model { get; init; }
+
+    /// <summary>One of <see cref="JobStates"/>.</summary>
+    public required string State { get; init; }
+
+    public required string Source { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Why the job is in this state: the validation failure, the promotion decision or the error.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The readable validation report of the uploaded CSV.</summary>
+    public string? Report { get; init; }
+
+    /// <summary>The metric promotion compares, and the margin the challenger must beat the champion by.</summary>
+    public string? Metric { get; init; }
+
+    public double? Margin { get; init; }
+
+    public ModelScore? Challenger { get; init; }
+
+    public ModelScore? Champion { get; init; }
+
+    /// <summary>The process working on a running job, and when it last said so (to tell a stale job from a live one).</summary>
+    public string? Worker { get; init; }
+
+    public IReadOnlyList<StateChange> History { get; init; } = [];
+
+    /// <summary>This status moved to <paramref name="state"/>, with the change recorded in the history.</summary>
+    public JobStatus Next(string state, DateTimeOffset at, string? reason = null) => this with
+    {
+        State = state, UpdatedAt = at, Reason = reason ?? Reason, History = [.. History, new StateChange(state, at)],
+    };
+}
+
+/// <summary>A model's version and its metrics on the job's holdout rows.</summary>
+public sealed record ModelScore(string Version, IReadOnlyDictionary<string, double> Metrics);
+
+public sealed record StateChange(string State, DateTimeOffset At);
+
+/// <summary>The states of a training job.</summary>
+public static class JobStates
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    /// <summary>Trained, better than the champion, and promoted.</summary>
+    public const string Succeeded = "succeeded";
+    /// <summary>Trained and kept as a version, but not better than the champion (or another job promoted first).</summary>
+    public const string NotPromoted = "not promoted";
+    /// <summary>The upload failed validation: no job was created.</summary>
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+
+    public static bool IsFinished(string state) => state is Succeeded or NotPromoted or Rejected or Failed;
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using MlFunctions.Core.Json;
+using MlFunctions.Core.Models.Bundle;
+using MlFunctions.Core.Storage;
+
+namespace MlFunctions.Core.Models.Store;
+
+/// <summary>
+/// Models in a bucket: models/&lt;model&gt;/&lt;version&gt;/{model.zip, metrics.json, bundle.json} and
+/// models/&lt;model&gt;/champion.json. A version is complete once its bundle.json exists (written last),
+/// and the champion pointer only changes by a conditional write, so predict never sees half a model.
+/// </summary>
+public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
+{
+    public IObjectStore Objects { get; } = objects;
+
+    public async Task<ChampionPointer?> ReadChampionAsync(string model, CancellationToken cancellationToken) =>
+        (await ReadChampionWithETagAsync(model, cancellationToken).ConfigureAwait(false))?.Pointer;
+
+    /// <summary>The champion pointer and the ETag a promotion must match, or null when there is no champion.</summary>
+    public async Task<(ChampionPointer Pointer, string ETag)?> ReadChampionWithETagAsync(string model, CancellationToken cancellationToken) =>
+        await Objects.ReadJsonAsync(BucketLayout.Champion(model), CoreJsonContext.Web.ChampionPointer, cancellationToken).ConfigureAwait(false);
+
+    public async Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        var stored = await Objects.ReadAsync(BucketLayout.Version(model, version, "bundle.json"), cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : ModelBundleJson.Read(stored.Content);
+    }
+
+    /// <summary>Writes a version's files; bundle.json goes last, so a version is never visible before it is whole.</summary>
+    public async Task WriteVersionAsync(ModelBundle bundle, byte[] modelZip, CancellationToken cancellationToken)
+    {
+        await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "model.zip"), modelZip, "application/zip", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "metrics.json"),
+            JsonSerializer.SerializeToUtf8Bytes(bundle.Metrics, CoreJsonContext.Web.DictionaryStringDouble), ObjectStoreJson.ContentType, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "bundle.json"), ModelBundleJson.Write(bundle), ObjectStoreJson.ContentType, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Points champion.json at a version if it is still as it was read (<paramref name="condition"/>);
+    /// false, changing nothing, when another promotion got there first.
+    /// </summary>
+    public async Task<bool> TryPromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken) =>
+        await Objects.WriteJsonAsync(BucketLayout.Champion(model), champion, CoreJsonContext.Web.ChampionPointer, condition, cancellationToken).ConfigureAwait(false) is not null;
+}

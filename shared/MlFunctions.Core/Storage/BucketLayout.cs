@@ -1,0 +1,48 @@
+using MlFunctions.Core.Models.Store;
+
+namespace MlFunctions.Core.Storage;
+
+/// <summary>
+/// Where everything lives in a bucket, the same on every cloud and in the local folder:
+/// <code>
+/// incoming/images/&lt;name&gt;        -> processed/images/&lt;name&gt;/&lt;variant&gt;.&lt;ext&gt; and status.json
+/// training/&lt;model&gt;/&lt;file&gt;.csv   -> jobs/&lt;model&gt;/&lt;job-id&gt;.json and &lt;job-id&gt;.status.json
+/// jobs/&lt;model&gt;/&lt;job-id&gt;.json    -> models/&lt;model&gt;/&lt;version&gt;/{bundle.json, model.zip, metrics.json}, champion.json
+/// batch/&lt;model&gt;/&lt;file&gt;.csv      -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl (and .status.json when it fails)
+/// models/&lt;model&gt;/spec.json        the model spec retraining follows
+/// </code>
+/// </summary>
+public static class BucketLayout
+{
+    public const string IncomingImages = "incoming/images/";
+    public const string Training = "training/";
+    public const string Jobs = "jobs/";
+    public const string Batch = "batch/";
+    public const string StatusSuffix = ".status.json";
+
+    public static string ProcessedImage(string name, string variant, string extension) => $"processed/images/{name}/{variant}.{extension}";
+
+    public static string ImageStatus(string name) => $"processed/images/{name}/status.json";
+
+    public static string Job(string model, string jobId) => $"{Jobs}{Check(model)}/{jobId}.json";
+
+    public static string JobStatus(string model, string jobId) => $"{Jobs}{Check(model)}/{jobId}{StatusSuffix}";
+
+    public static string Predictions(string model, string file) => $"predictions/{Check(model)}/{Path.GetFileNameWithoutExtension(file)}.jsonl";
+
+    public static string PredictionsStatus(string model, string file) => $"predictions/{Check(model)}/{Path.GetFileNameWithoutExtension(file)}{StatusSuffix}";
+
+    public static string ModelSpec(string model) => $"models/{Check(model)}/spec.json";
+
+    public static string Champion(string model) => $"models/{Check(model)}/champion.json";
+
+    public static string Version(string model, string version, string file) => $"models/{Check(model)}/{ModelNames.Check(version, "version")}/{file}";
+
+    /// <summary>The model and job id of a job manifest key (not of its status), or null.</summary>
+    public static (string Model, string JobId)? ParseJob(string key) =>
+        key.Split('/') is ["jobs", var model, var file] && file.EndsWith(".json", StringComparison.Ordinal) && !file.EndsWith(StatusSuffix, StringComparison.Ordinal)
+            ? (model, file[..^".json".Length])
+            : null;
+
+    private static string Check(string model) => ModelNames.Check(model, "model");
+}

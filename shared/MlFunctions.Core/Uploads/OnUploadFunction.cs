@@ -1,0 +1,61 @@
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
+
+namespace MlFunctions.Core.Uploads;
+
+/// <summary>
+/// The on-upload function: an object-created event in, routed by key prefix (see <see cref="BucketLayout"/>).
+/// Every route is idempotent, because every cloud delivers events at least once. Bad objects become
+/// status documents, never exceptions; an exception means the store itself failed, and the platform
+/// should retry.
+/// </summary>
+public sealed class OnUploadFunction
+{
+    public const string Name = "on-upload";
+
+    /// <summary>The prefixes on-upload is triggered by; deployment files are checked against them.</summary>
+    public static readonly string[] Prefixes = [BucketLayout.IncomingImages, BucketLayout.Training, BucketLayout.Batch];
+
+    private readonly ImageUploads _images;
+    private readonly TrainingUploads _training;
+    private readonly BatchUploads _batch;
+
+    public OnUploadFunction(FunctionLimits limits, ModelCache models, IReadOnlyList<ImageVariant> variants, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        _images = new ImageUploads(limits, variants, clock);
+        _training = new TrainingUploads(limits, clock);
+        _batch = new BatchUploads(limits, models, clock);
+    }
+
+    public Task<UploadOutcome> HandleAsync(ObjectCreated upload, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (ObjectKeys.Problem(upload.Key) is { } problem)
+        {
+            return Task.FromResult(UploadOutcome.Ignored(upload.Key, problem));
+        }
+        return upload.Key.Split('/') switch
+        {
+            ["incoming", "images", .. var path] => _images.HandleAsync(store, upload.Key, string.Join('/', path), cancellationToken),
+            ["training", var model, var file] when IsCsv(file) && IsModel(model) => _training.HandleAsync(store, upload, model, cancellationToken),
+            ["batch", var model, var file] when IsCsv(file) && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, cancellationToken),
+            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, "not under incoming/images/, training/<model>/*.csv or batch/<model>/*.csv")),
+        };
+    }
+
+    private static bool IsCsv(string file) => file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && file.Length > 4;
+
+    private static bool IsModel(string model)
+    {
+        try
+        {
+            ModelNames.Check(model, "model");
+            return true;
+        }
+        catch (ProblemException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Jobs;
+using MlFunctions.Core.Json;
+using MlFunctions.Core.Models;
+using MlFunctions.Core.Storage;
+
+namespace MlFunctions.Core.Uploads;
+
+/// <summary>
+/// training/&lt;model&gt;/&lt;file&gt;.csv -> a validated job: jobs/&lt;model&gt;/&lt;job-id&gt;.status.json (queued)
+/// and then the manifest jobs/&lt;model&gt;/&lt;job-id&gt;.json, both by create-only writes. The job id comes
+/// from bucket, key and ETag, so a redelivered event finds its job and creates nothing; an event that
+/// died between the two writes finishes the second. A rejected CSV gets a status and no manifest.
+/// </summary>
+internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
+{
+    public async Task<UploadOutcome> HandleAsync(IObjectStore store, ObjectCreated upload, string model, CancellationToken cancellationToken)
+    {
+        var key = upload.Key;
+        var stored = await store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return UploadOutcome.Ignored(key, "the object is gone");
+        }
+        var jobId = JobIds.For(upload.Bucket, key, upload.Version ?? stored.ETag);
+        var jobKey = BucketLayout.Job(model, jobId);
+        var statusKey = BucketLayout.JobStatus(model, jobId);
+        if (await store.ReadAsync(jobKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new UploadOutcome(key, "training", UploadResults.Duplicate, $"job {jobId} exists", []);
+        }
+
+        var (spec, check) = await CheckAsync(store, stored, model, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var status = new JobStatus { JobId = jobId, Model = model, Source = key, State = JobStates.Queued, UpdatedAt = now, Report = check.Report };
+        if (check.Problem is not null)
+        {
+            var rejected = status with { State = JobStates.Rejected, Reason = check.Problem, History = [new StateChange(JobStates.Rejected, now)] };
+            var wrote = await store.WriteJsonAsync(statusKey, rejected, CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+            return new UploadOutcome(key, "training", wrote is null ? UploadResults.Duplicate : UploadResults.Rejected, check.Problem, wrote is null ? [] : [statusKey]);
+        }
+
+        // Already there from an earlier delivery that stopped before the manifest: carry on.
+        await store.WriteJsonAsync(statusKey, status with { History = [new StateChange(JobStates.Queued, now)] },
+            CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        var manifest = new JobManifest(jobId, model, upload.Bucket, key, upload.Version ?? stored.ETag, check.Rows, spec!, now);
+        var created = await store.WriteJsonAsync(jobKey, manifest, CoreJsonContext.Web.JobManifest, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        return created is null
+            ? new UploadOutcome(key, "training", UploadResults.Duplicate, $"job {jobId} exists", [])
+            : new UploadOutcome(key, "training", UploadResults.Queued, $"job {jobId}: {check.Rows:N0} rows", [statusKey, jobKey]);
+    }
+
+    /// <summary>The model spec (models/&lt;model&gt;/spec.json) and the CSV checked against it.</summary>
+    private async Task<(ModelSpec? Spec, TrainingCsvCheck.Result Check)> CheckAsync(IObjectStore store, StoredObject csv, string model, CancellationToken cancellationToken)
+    {
+        var specKey = BucketLayout.ModelSpec(model);
+        try
+        {
+            UploadGuards.CheckSize(csv, limits);
+            var spec = await store.ReadAsync(specKey, cancellationToken).ConfigureAwait(false) is { } stored
+                ? ModelSpecJson.Read(stored.Content).Validate()
+                : null;
+            return spec is null
+                ? (null, new TrainingCsvCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."))
+                : (spec, TrainingCsvCheck.Check(csv.Content, csv.Key, spec));
+        }
+        catch (ProblemException e)
+        {
+            return (null, new TrainingCsvCheck.Result(0, "", e.Message));
+        }
+    }
+}
