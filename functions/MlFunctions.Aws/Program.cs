@@ -4,7 +4,6 @@ using MlFunctions.Aws.Client;
 using MlFunctions.Aws.Events;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 
 // The Lambda custom runtime: _HANDLER names the catalog function this deployment serves.
@@ -15,8 +14,8 @@ try
 {
     var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
     // Models from a bucket folder (MLF_BUCKET, holding models/...); S3 comes with the S3 store.
-    var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "/opt/bucket")), TimeSpan.FromSeconds(10));
-    var catalog = FunctionCatalog.Create(limits, models);
+    var bucket = new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "/opt/bucket");
+    var catalog = FunctionCatalog.Create(limits, bucket, TimeSpan.FromSeconds(10));
     var name = Environment.GetEnvironmentVariable("_HANDLER") ?? "";
     var function = catalog.Find(name)
         ?? throw new InvalidOperationException($"_HANDLER '{name}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");

@@ -2,13 +2,12 @@ using System.Globalization;
 using MlFunctions.Azure;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Hosting;
 
 // Models from a bucket folder (MLF_BUCKET, default ./bucket, holding models/...).
-var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket")), TimeSpan.FromSeconds(10));
-var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
+var bucket = new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), bucket, TimeSpan.FromSeconds(10));
 
 // MlFunctions.Azure function-json DIR: the publish step writes every function's function.json.
 if (args is ["function-json", var folder])

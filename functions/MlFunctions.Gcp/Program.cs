@@ -1,14 +1,13 @@
 using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Gcp;
 using MlFunctions.Hosting;
 
 // The Functions Framework contract: FUNCTION_TARGET names the function, PORT the port (8080).
-var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket")), TimeSpan.FromSeconds(10));
-var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
+var bucket = new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), bucket, TimeSpan.FromSeconds(10));
 var target = Environment.GetEnvironmentVariable("FUNCTION_TARGET") ?? "";
 var function = catalog.Find(target);
 if (function is null)

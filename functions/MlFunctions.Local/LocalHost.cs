@@ -3,7 +3,9 @@ using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
 using MlFunctions.Hosting;
+using MlFunctions.Local.Bucket;
 
 namespace MlFunctions.Local;
 
@@ -42,10 +44,14 @@ public static class LocalHost
             // The pipeline enforces the body limit itself, so the refusal is problem+json, not a bare 413.
             kestrel.Limits.MaxRequestBodySize = null;
         });
-        var app = builder.Build();
+        limits ??= FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
+        var bucket = BucketStore(args);
         // A new champion is noticed within a second, by reading champion.json, without a restart.
-        var models = new ModelCache(new ObjectModelStore(BucketStore(args)), TimeSpan.FromSeconds(1));
-        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
+        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(1));
+        var catalog = FunctionCatalog.Create(limits, models, bucket);
+        var onUpload = new OnUploadFunction(limits, models, ImageVariant.Parse(Environment.GetEnvironmentVariable("MLF_IMAGE_VARIANTS"), limits));
+        builder.Services.AddHostedService(services => new BucketWorker(bucket, onUpload, services.GetRequiredService<ILogger<BucketWorker>>()));
+        var app = builder.Build();
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));
 

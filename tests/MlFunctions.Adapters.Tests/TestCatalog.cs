@@ -1,6 +1,5 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Adapters.Tests;
@@ -9,5 +8,5 @@ namespace MlFunctions.Adapters.Tests;
 internal static class TestCatalog
 {
     public static FunctionCatalog Instance { get; } =
-        FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new ObjectModelStore(new LocalFolderStore(Path.Combine(Path.GetTempPath(), "mlf-no-models"))), TimeSpan.FromSeconds(1)));
+        FunctionCatalog.Create(FunctionLimits.Default, new LocalFolderStore(Path.Combine(Path.GetTempPath(), "mlf-no-models")), TimeSpan.FromSeconds(1));
 }

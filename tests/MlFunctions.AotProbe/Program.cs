@@ -1,6 +1,5 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 
 // MlFunctions.AotProbe <function>[/<model>] <query> <input file> <output file>
@@ -25,8 +24,8 @@ if (args.Length != 4)
     Console.Error.WriteLine("usage: MlFunctions.AotProbe <function> <query> <input file> <output file>");
     return 2;
 }
-var models = new ModelCache(new ObjectModelStore(new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket")), TimeSpan.FromSeconds(1));
-var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), models);
+var bucket = new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), bucket, TimeSpan.FromSeconds(1));
 var name = args[0].Split('/', 2);
 var function = catalog.Find(name[0]);
 if (function is null)

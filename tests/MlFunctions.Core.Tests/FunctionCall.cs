@@ -9,11 +9,13 @@ namespace MlFunctions.Core.Tests;
 internal static class FunctionCall
 {
     /// <summary>A model store with no models, for functions that do not need one.</summary>
-    public static ModelCache NoModels { get; } = new(new ObjectModelStore(new LocalFolderStore(Path.Combine(Path.GetTempPath(), "mlf-no-models"))), TimeSpan.FromSeconds(1));
+    public static LocalFolderStore NoBucket { get; } = new(Path.Combine(Path.GetTempPath(), "mlf-no-models"));
+
+    public static ModelCache NoModels { get; } = new(new ObjectModelStore(NoBucket), TimeSpan.FromSeconds(1));
 
     public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null, ModelCache? models = null, string? model = null)
     {
-        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default, models ?? NoModels);
+        var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default, models ?? NoModels, NoBucket);
         var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function {function}.");
         var headers = accept is null ? [] : new[] { KeyValuePair.Create("Accept", accept) };
         var request = new FunctionRequest

@@ -2,6 +2,7 @@ using MlFunctions.Core.Contract;
 using MlFunctions.Core.Functions;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Core.Catalog;
 
@@ -18,8 +19,12 @@ public sealed class FunctionCatalog
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
 
-    /// <summary>Every function, with predict serving from <paramref name="models"/>.</summary>
-    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models) => new(limits,
+    /// <summary>Every function, serving models from <paramref name="bucket"/>; a new champion is noticed within <paramref name="recheck"/>.</summary>
+    public static FunctionCatalog Create(FunctionLimits limits, IObjectStore bucket, TimeSpan recheck) =>
+        Create(limits, new ModelCache(new ObjectModelStore(bucket), recheck), bucket);
+
+    /// <summary>Every function, with predict serving from <paramref name="models"/> and jobs listed from <paramref name="bucket"/>.</summary>
+    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models, IObjectStore bucket) => new(limits,
     [
         new("resize", "POST", "/api/resize",
             "Image bytes to a resized image: fit contain, cover, fill or pad; jpeg, png or webp; EXIF orientation applied.",
@@ -36,6 +41,9 @@ public sealed class FunctionCatalog
         new("predict", "POST", "/api/predict/{model}",
             "JSON records to the predictions of a model's champion (or ?version=): labels and probabilities, or values.",
             new PredictFunction(limits, models)),
+        new("jobs", "GET", "/api/jobs/{model}",
+            "A model's training jobs, newest first: queued, running, succeeded, not promoted, rejected or failed, with metrics and reasons.",
+            new JobsFunction(bucket)),
     ]);
 
     public FunctionDescriptor? Find(string name) =>

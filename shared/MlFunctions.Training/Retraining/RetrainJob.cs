@@ -40,10 +40,12 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         {
             final = await new ChampionChallenge(store, log, _clock).RunAsync(manifest.Value.Value, running, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ProblemException or InvalidDataException or IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Bad data or a broken model file: the job fails with the reason; it is not retried, since it would fail again.
-            final = running.Next(JobStates.Failed, _clock.GetUtcNow(), e.Message);
+            // Bad data, a broken model file, a trainer fault: the job fails with the reason and is not retried
+            // by redelivery (it is no longer queued). Our own faults name their type; bad input speaks for itself.
+            var reason = e is ProblemException or InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            final = running.Next(JobStates.Failed, _clock.GetUtcNow(), reason);
         }
         await store.WriteJsonAsync(statusKey, final, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), cancellationToken).ConfigureAwait(false);
         log($"Job {jobId} of '{model}': {final.State}: {final.Reason}");
