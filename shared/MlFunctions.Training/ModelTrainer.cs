@@ -71,8 +71,8 @@ public static class ModelTrainer
         return new FeatureSpec(proposed.Columns.Where(c => c.Name != label).ToArray());
     }
 
-    /// <summary>A seeded shuffle: the first share of rows is held out, the rest train.</summary>
-    private static (int[] Train, int[] Test) Split(int count, double holdout, int seed)
+    /// <summary>A seeded shuffle of the labelled rows: the first share is held out, the rest train.</summary>
+    public static (int[] Train, int[] Test) Split(int count, double holdout, int seed)
     {
         var order = Enumerable.Range(0, count).ToArray();
         new Random(seed).Shuffle(order);

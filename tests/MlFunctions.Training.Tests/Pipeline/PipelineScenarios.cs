@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using MlFunctions.Core.Jobs;
+using MlFunctions.Core.Json;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
+using MlFunctions.Testing;
+using SkiaSharp;
+using Xunit.Abstractions;
+
+namespace MlFunctions.Training.Tests.Pipeline;
+
+/// <summary>
+/// The storage issue's scenarios, run against every store: the local folder, and real s3rver and
+/// azurite in the subclasses. Each test gets an empty bucket.
+/// </summary>
+public abstract class PipelineScenarios(ITestOutputHelper output)
+{
+    /// <summary>A new, empty bucket.</summary>
+    protected abstract Task<IObjectStore> NewBucketAsync();
+
+    private async Task<PipelineBucket> BucketAsync() => await PipelineBucket.CreateAsync(await NewBucketAsync(), output.WriteLine);
+
+    private static string JobId(UploadOutcome outcome) => outcome.Written.Select(BucketLayout.ParseJob).OfType<(string, string)>().Single().Item2;
+
+    [Fact]
+    public async Task Training_data_delivered_twice_makes_one_job_one_version_and_a_champion()
+    {
+        var bucket = await BucketAsync();
+        var upload = await bucket.DropAsync("training/penguins/2026-11.csv", PenguinFiles.Original);
+
+        var first = await bucket.DeliverAsync(upload);
+        var second = await bucket.DeliverAsync(upload);
+        Assert.Equal(UploadResults.Queued, first.Result);
+        Assert.Equal(UploadResults.Duplicate, second.Result);
+        var jobs = await bucket.JobsAsync();
+        Assert.Single(jobs);
+
+        // The jobs/ event is delivered twice as well: the second finds the job taken.
+        var status = await bucket.RetrainAsync(jobs[0]);
+        Assert.Null(await bucket.RetrainAsync(jobs[0]));
+
+        Assert.Equal(JobStates.Succeeded, status!.State);
+        Assert.Single(await bucket.VersionsAsync());
+        var champion = await new ObjectModelStore(bucket.Store).ReadChampionAsync(PipelineBucket.Model, CancellationToken.None);
+        Assert.Equal(status.Challenger!.Version, champion!.Version);
+        Assert.True(status.Challenger.Metrics["macroAccuracy"] >= 0.95, $"macro accuracy {status.Challenger.Metrics["macroAccuracy"]}");
+        Assert.Equal([JobStates.Queued, JobStates.Running, JobStates.Succeeded], status.History.Select(h => h.State));
+        Assert.Contains("accepted", (await bucket.StatusAsync(JobId(first))).Report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worse_dataset_is_not_promoted_and_both_models_metrics_are_recorded()
+    {
+        var bucket = await BucketAsync();
+        var good = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/good.csv", PenguinFiles.Original));
+        Assert.Equal(JobStates.Succeeded, (await bucket.RetrainAsync(BucketLayout.Job(PipelineBucket.Model, JobId(good))))!.State);
+
+        var worse = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/shuffled.csv", PenguinFiles.ShuffledTrainingLabels()));
+        var status = (await bucket.RetrainAsync(BucketLayout.Job(PipelineBucket.Model, JobId(worse))))!;
+        output.WriteLine(status.Reason);
+
+        Assert.Equal(JobStates.NotPromoted, status.State);
+        Assert.Equal("macroAccuracy", status.Metric);
+        Assert.True(status.Champion!.Metrics["macroAccuracy"] > status.Challenger!.Metrics["macroAccuracy"] + 0.2);
+        Assert.Contains("not better", status.Reason, StringComparison.Ordinal);
+        var champion = await new ObjectModelStore(bucket.Store).ReadChampionAsync(PipelineBucket.Model, CancellationToken.None);
+        Assert.Equal(status.Champion.Version, champion!.Version);
+        Assert.Equal(2, (await bucket.VersionsAsync()).Count); // kept, not served
+    }
+
+    [Fact]
+    public async Task A_csv_without_the_label_column_is_rejected_with_the_reason_and_no_job()
+    {
+        var bucket = await BucketAsync();
+        var upload = await bucket.DropAsync("training/penguins/no-label.csv", PenguinFiles.WithoutLabel());
+
+        var outcome = await bucket.DeliverAsync(upload);
+        Assert.Equal(UploadResults.Duplicate, (await bucket.DeliverAsync(upload)).Result);
+
+        Assert.Equal(UploadResults.Rejected, outcome.Result);
+        Assert.Empty(await bucket.JobsAsync());
+        var status = (await bucket.Store.ReadJsonAsync(outcome.Written.Single(), CoreJsonContext.Web.JobStatus, CancellationToken.None))!.Value.Value;
+        Assert.Equal(JobStates.Rejected, status.State);
+        Assert.Contains("no label column 'Species'", status.Reason, StringComparison.Ordinal);
+        Assert.Contains("Island", status.Report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_retrains_racing_for_the_champion_one_wins_and_the_other_records_that_it_lost()
+    {
+        var bucket = await BucketAsync();
+        var lines = PenguinFiles.Lines;
+        var a = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/a.csv", PenguinFiles.Original));
+        var b = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/b.csv", Encoding.UTF8.GetBytes(string.Join('\n', lines.Take(lines.Length - 1)) + "\n")));
+
+        var statuses = await Task.WhenAll(
+            Task.Run(() => bucket.RetrainAsync(BucketLayout.Job(PipelineBucket.Model, JobId(a)))),
+            Task.Run(() => bucket.RetrainAsync(BucketLayout.Job(PipelineBucket.Model, JobId(b)))));
+
+        var winner = Assert.Single(statuses, s => s!.State == JobStates.Succeeded);
+        var loser = Assert.Single(statuses, s => s!.State == JobStates.NotPromoted);
+        output.WriteLine(loser!.Reason);
+        Assert.Contains("lost the race", loser.Reason, StringComparison.Ordinal);
+        var pointer = await bucket.Store.ReadAsync(BucketLayout.Champion(PipelineBucket.Model), CancellationToken.None);
+        var champion = JsonSerializer.Deserialize(pointer!.Content, CoreJsonContext.Web.ChampionPointer)!;
+        Assert.Equal(winner!.Challenger!.Version, champion.Version);
+        Assert.Equal(2, (await bucket.VersionsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task An_image_yields_its_variants_and_a_corrupt_one_a_failed_status()
+    {
+        var bucket = await BucketAsync();
+        var photo = await File.ReadAllBytesAsync(RepoPaths.ExifImage("Landscape_1"));
+
+        var outcome = await bucket.DeliverAsync(await bucket.DropAsync("incoming/images/holiday/beach.jpg", photo));
+        var broken = await bucket.DeliverAsync(await bucket.DropAsync("incoming/images/broken.jpg", photo[..(photo.Length / 3)]));
+
+        Assert.Equal(UploadResults.Processed, outcome.Result);
+        var thumb = await bucket.Store.ReadAsync("processed/images/holiday/beach.jpg/thumb.jpg", CancellationToken.None);
+        using (var image = SKBitmap.Decode(thumb!.Content))
+        {
+            Assert.Equal((128, 128), (image.Width, image.Height));
+        }
+        Assert.NotNull(await bucket.Store.ReadAsync("processed/images/holiday/beach.jpg/medium.jpg", CancellationToken.None));
+
+        Assert.Equal(UploadResults.Rejected, broken.Result);
+        var status = (await bucket.Store.ReadJsonAsync("processed/images/broken.jpg/status.json", CoreJsonContext.Web.ImageStatus, CancellationToken.None))!.Value.Value;
+        Assert.Equal("failed", status.State);
+        Assert.Equal("urn:mlfunctions:problem:image-truncated", status.Problem!.Type);
+    }
+
+    [Fact]
+    public async Task A_batch_csv_yields_one_prediction_line_per_row_in_input_order()
+    {
+        var bucket = await BucketAsync();
+        var noModel = await bucket.DeliverAsync(await bucket.DropAsync("batch/penguins/early.csv", PenguinFiles.Batch().Csv));
+        Assert.Equal(UploadResults.Rejected, noModel.Result);
+        await ModelPublisher.TrainAsync(RepoPaths.Penguins, new Core.Models.ModelSpec { Task = "multiclass", Label = "Species" }, PipelineBucket.Model, bucket.Store, promote: true, output.WriteLine, CancellationToken.None);
+        var (csv, rows, brokenRow) = PenguinFiles.Batch();
+
+        var outcome = await bucket.DeliverAsync(await bucket.DropAsync("batch/penguins/week-47.csv", csv));
+
+        Assert.Equal(UploadResults.Processed, outcome.Result);
+        var predictions = await bucket.Store.ReadAsync("predictions/penguins/week-47.jsonl", CancellationToken.None);
+        var lines = Encoding.UTF8.GetString(predictions!.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(rows, lines.Length);
+        Assert.Equal(Enumerable.Range(1, rows), lines.Select(l => l.GetProperty("row").GetInt32()));
+        Assert.Equal("urn:mlfunctions:problem:invalid-record", lines[brokenRow - 1].GetProperty("problem").GetProperty("type").GetString());
+        var labels = lines.Where((_, i) => i != brokenRow - 1).Select(l => l.GetProperty("prediction").GetProperty("label").GetString()).ToArray();
+        Assert.All(labels, label => Assert.Contains(label, new[] { "Adelie", "Chinstrap", "Gentoo" }));
+        Assert.True(labels.Count(l => l == "Adelie") >= 35, "the first 40 rows of penguins.csv are Adelie penguins");
+    }
+}
+
+public sealed class LocalFolderPipelineTests(ITestOutputHelper output) : PipelineScenarios(output)
+{
+    protected override Task<IObjectStore> NewBucketAsync() =>
+        Task.FromResult<IObjectStore>(new LocalFolderStore(Directory.CreateTempSubdirectory("mlf-pipeline-").FullName));
+}
