@@ -160,3 +160,13 @@ public sealed class LocalFolderPipelineTests(ITestOutputHelper output) : Pipelin
     protected override Task<IObjectStore> NewBucketAsync() =>
         Task.FromResult<IObjectStore>(new LocalFolderStore(Directory.CreateTempSubdirectory("mlf-pipeline-").FullName));
 }
+
+public sealed class S3rverPipelineTests(S3rverFixture s3, ITestOutputHelper output) : PipelineScenarios(output), IClassFixture<S3rverFixture>
+{
+    protected override Task<IObjectStore> NewBucketAsync() => s3.NewBucketAsync();
+}
+
+public sealed class AzuritePipelineTests(AzuriteFixture azurite, ITestOutputHelper output) : PipelineScenarios(output), IClassFixture<AzuriteFixture>
+{
+    protected override Task<IObjectStore> NewBucketAsync() => azurite.NewBucketAsync();
+}

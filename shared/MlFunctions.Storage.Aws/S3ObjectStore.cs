@@ -1,0 +1,91 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MlFunctions.Core.Storage;
+
+namespace MlFunctions.Storage.Aws;
+
+/// <summary>
+/// A bucket on S3. Create-only and replace-if-unchanged are S3's conditional writes (PutObject with
+/// If-None-Match: * or If-Match: etag); a precondition that does not hold is a 412 (or a 409 when
+/// another conditional write to the key is in flight, or a 404 for If-Match on a missing key).
+/// </summary>
+public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
+{
+    public string Bucket { get; } = bucket;
+
+    /// <summary>
+    /// The bucket in MLF_BUCKET with the SDK's usual credentials and region (a Lambda's role);
+    /// MLF_S3_ENDPOINT points it at another S3 (such as s3rver), path-style.
+    /// </summary>
+    public static S3ObjectStore FromEnvironment(Func<string, string?> setting)
+    {
+        var bucket = setting("MLF_BUCKET") ?? throw new InvalidOperationException("MLF_BUCKET names the S3 bucket; it is not set.");
+        var endpoint = setting("MLF_S3_ENDPOINT");
+        var config = endpoint is null
+            ? new AmazonS3Config()
+            : new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = setting("AWS_REGION") ?? "us-east-1" };
+        return new S3ObjectStore(new AmazonS3Client(config), bucket);
+    }
+
+    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetObjectAsync(Bucket, ObjectKeys.Check(key), cancellationToken).ConfigureAwait(false);
+            using var content = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
+            return new StoredObject(key, content.ToArray(), response.ETag);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = ObjectKeys.Check(key),
+            InputStream = new MemoryStream(content.ToArray(), writable: false),
+            ContentType = contentType,
+            // Plain bodies: aws-chunked uploads are needless for objects in memory, and S3 look-alikes reject them.
+            UseChunkEncoding = false,
+            IfNoneMatch = condition.CreateOnly ? "*" : null,
+            IfMatch = condition.IfMatch,
+        };
+        try
+        {
+            var response = await client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.ETag;
+        }
+        catch (AmazonS3Exception e) when (IsConditionFailure(e, condition))
+        {
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            foreach (var item in response.S3Objects ?? [])
+            {
+                yield return item.Key;
+            }
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
+    }
+
+    private static bool IsConditionFailure(AmazonServiceException e, WriteCondition condition) =>
+        (condition.CreateOnly || condition.IfMatch is not null)
+        && (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict || (condition.IfMatch is not null && e.StatusCode == HttpStatusCode.NotFound));
+}

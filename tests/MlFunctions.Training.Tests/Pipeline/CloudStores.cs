@@ -1,0 +1,67 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Azure.Storage.Blobs;
+using MlFunctions.Core.Storage;
+using MlFunctions.Storage.Aws;
+using MlFunctions.Storage.Azure;
+using MlFunctions.Testing.Servers;
+
+namespace MlFunctions.Training.Tests.Pipeline;
+
+/// <summary>Real s3rver on 127.0.0.1; a new bucket for every test.</summary>
+public sealed class S3rverFixture : IAsyncLifetime
+{
+    private NodeServer? _server;
+
+    public AmazonS3Client? Client { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        _server = await NodeServer.S3rverAsync();
+        Client = new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"),
+            new AmazonS3Config { ServiceURL = _server.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+    }
+
+    public async Task<IObjectStore> NewBucketAsync()
+    {
+        var name = "mlf-" + Guid.NewGuid().ToString("N")[..12];
+        await Client!.PutBucketAsync(name);
+        return new S3ObjectStore(Client, name);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Real azurite (blob) on 127.0.0.1; a new container for every test.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    // azurite's documented development account.
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private NodeServer? _server;
+
+    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={_server!.Endpoint}/devstoreaccount1;";
+
+    public async Task InitializeAsync() => _server = await NodeServer.AzuriteAsync();
+
+    public async Task<IObjectStore> NewBucketAsync()
+    {
+        var container = new BlobContainerClient(ConnectionString, "mlf-" + Guid.NewGuid().ToString("N")[..12]);
+        await container.CreateAsync();
+        return new BlobObjectStore(container);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
