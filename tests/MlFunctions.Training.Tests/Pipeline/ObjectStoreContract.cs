@@ -1,0 +1,104 @@
+using System.Text;
+using MlFunctions.Core.Storage;
+
+namespace MlFunctions.Training.Tests.Pipeline;
+
+/// <summary>What every object store promises, checked against each: the local folder, s3rver and azurite.</summary>
+public abstract class ObjectStoreContract
+{
+    protected abstract Task<IObjectStore> NewBucketAsync();
+
+    protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task Create_only_writes_once_even_when_many_race()
+    {
+        var store = await NewBucketAsync();
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => store.WriteAsync("jobs/m/one.json", Bytes($"writer {i}"), "text/plain", WriteCondition.IfNoneMatch, CancellationToken.None))));
+
+        var winner = Assert.Single(results, r => r is not null);
+        var stored = await store.ReadAsync("jobs/m/one.json", CancellationToken.None);
+        Assert.Equal(winner, stored!.ETag);
+        Assert.StartsWith("writer ", Encoding.UTF8.GetString(stored.Content), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replace_if_unchanged_fails_on_a_stale_etag_and_a_missing_object()
+    {
+        var store = await NewBucketAsync();
+        var first = await store.WriteAsync("models/m/champion.json", Bytes("v1"), "application/json", WriteCondition.Always, CancellationToken.None);
+        var second = await store.WriteAsync("models/m/champion.json", Bytes("v2"), "application/json", WriteCondition.Unchanged(first!), CancellationToken.None);
+
+        Assert.NotNull(second);
+        Assert.Null(await store.WriteAsync("models/m/champion.json", Bytes("v3"), "application/json", WriteCondition.Unchanged(first!), CancellationToken.None));
+        Assert.Null(await store.WriteAsync("models/m/none.json", Bytes("v1"), "application/json", WriteCondition.Unchanged(first!), CancellationToken.None));
+        Assert.Equal("v2", Encoding.UTF8.GetString((await store.ReadAsync("models/m/champion.json", CancellationToken.None))!.Content));
+    }
+
+    [Fact]
+    public async Task Missing_objects_read_as_null_and_listing_is_by_prefix_in_order()
+    {
+        var store = await NewBucketAsync();
+        foreach (var key in new[] { "jobs/b/2.json", "jobs/a/1.json", "jobs/b/1.json", "jobsx/1.json" })
+        {
+            await store.WriteAsync(key, Bytes(key), "text/plain", WriteCondition.Always, CancellationToken.None);
+        }
+
+        Assert.Null(await store.ReadAsync("jobs/c/1.json", CancellationToken.None));
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync("jobs/b/", CancellationToken.None))
+        {
+            keys.Add(key);
+        }
+        Assert.Equal(["jobs/b/1.json", "jobs/b/2.json"], keys);
+    }
+
+    [Theory]
+    [InlineData("../escape.json")]
+    [InlineData("jobs/../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("jobs//double.json")]
+    [InlineData("jobs\\windows.json")]
+    [InlineData("jobs/./here.json")]
+    [InlineData("")]
+    public async Task Keys_that_could_escape_the_bucket_are_refused(string key)
+    {
+        var store = await NewBucketAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync(key, Bytes("x"), "text/plain", WriteCondition.Always, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReadAsync(key, CancellationToken.None));
+    }
+}
+
+public sealed class LocalFolderStoreTests : ObjectStoreContract
+{
+    protected override Task<IObjectStore> NewBucketAsync() =>
+        Task.FromResult<IObjectStore>(new LocalFolderStore(Directory.CreateTempSubdirectory("mlf-store-").FullName));
+
+    [Fact]
+    public async Task A_write_leaves_no_temporary_file_and_the_store_lists_none_of_its_own_files()
+    {
+        var root = Directory.CreateTempSubdirectory("mlf-store-").FullName;
+        var store = new LocalFolderStore(root);
+        await store.WriteAsync("a/b.json", Bytes("1"), "text/plain", WriteCondition.IfNoneMatch, CancellationToken.None);
+        await store.WriteAsync("a/b.json", Bytes("2"), "text/plain", WriteCondition.IfNoneMatch, CancellationToken.None);
+
+        Assert.Equal(["b.json"], Directory.GetFiles(Path.Combine(root, "a")).Select(Path.GetFileName));
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync("", CancellationToken.None))
+        {
+            keys.Add(key);
+        }
+        Assert.Equal(["a/b.json"], keys);
+    }
+}
+
+public sealed class S3ObjectStoreTests(S3rverFixture s3) : ObjectStoreContract, IClassFixture<S3rverFixture>
+{
+    protected override Task<IObjectStore> NewBucketAsync() => s3.NewBucketAsync();
+}
+
+public sealed class BlobObjectStoreTests(AzuriteFixture azurite) : ObjectStoreContract, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IObjectStore> NewBucketAsync() => azurite.NewBucketAsync();
+}
