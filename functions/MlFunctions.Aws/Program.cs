@@ -1,10 +1,11 @@
-using System.Text.Json;
-using MlFunctions.Aws.Bootstrap;
-using MlFunctions.Aws.Client;
-using MlFunctions.Aws.Events;
+using MlFunctions.Aws.Handlers;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
+using MlFunctions.Lambda;
+using MlFunctions.Storage.Aws;
 
 // The Lambda custom runtime: _HANDLER names the catalog function this deployment serves.
 using var runtime = new RuntimeApiClient(Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API")
@@ -12,21 +13,24 @@ using var runtime = new RuntimeApiClient(Environment.GetEnvironmentVariable("AWS
 LambdaBootstrap bootstrap;
 try
 {
-    var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
-    // Models from a bucket folder (MLF_BUCKET, holding models/...); S3 comes with the S3 store.
-    var bucket = new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "/opt/bucket");
-    var catalog = FunctionCatalog.Create(limits, bucket, TimeSpan.FromSeconds(10));
-    var name = Environment.GetEnvironmentVariable("_HANDLER") ?? "";
-    var function = catalog.Find(name)
-        ?? throw new InvalidOperationException($"_HANDLER '{name}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
-    var pipeline = new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}"));
-    bootstrap = new LambdaBootstrap(runtime, pipeline, function);
+    Func<string, string?> setting = Environment.GetEnvironmentVariable;
+    var limits = FunctionLimits.FromSettings(setting);
+    var bucket = Bucket(setting);
+    var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
+    var catalog = FunctionCatalog.Create(limits, models, bucket);
+    var name = setting("_HANDLER") ?? "";
+    ILambdaHandler handler = name == OnUploadFunction.Name
+        ? new OnUploadHandler(new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)), bucket)
+        : new HttpHandler(
+            new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}")),
+            catalog.Find(name) ?? throw new InvalidOperationException(
+                $"_HANDLER '{name}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}, {OnUploadFunction.Name}."));
+    bootstrap = new LambdaBootstrap(runtime, handler);
 }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException)
 {
     JsonLog.Write("ERROR", $"Initialisation failed: {e.Message}");
-    await runtime.ReportInitErrorAsync(JsonSerializer.SerializeToUtf8Bytes(new LambdaError(e.Message, "Runtime.InitError", []), AwsJsonContext.Default.LambdaError),
-        "Runtime.InitError", CancellationToken.None);
+    await LambdaBootstrap.ReportInitErrorAsync(runtime, e.Message);
     return 1;
 }
 try
@@ -40,3 +44,11 @@ catch (HttpRequestException e)
     JsonLog.Write("ERROR", $"Runtime API failed: {e.Message}");
     return 2;
 }
+
+// The bucket: S3 (MLF_BUCKET, made on first use) unless MLF_STORAGE=folder points MLF_BUCKET at a folder.
+static IObjectStore Bucket(Func<string, string?> setting) => setting("MLF_STORAGE") switch
+{
+    "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? throw new InvalidOperationException("MLF_STORAGE=folder needs MLF_BUCKET, the folder.")),
+    null or "" or "s3" => new LazyObjectStore(setting("MLF_BUCKET") ?? "", () => S3ObjectStore.FromEnvironment(setting)),
+    var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: s3, folder."),
+};

@@ -77,6 +77,7 @@ internal static class ColdStartBenchmark
             start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
             start.Environment["_HANDLER"] = function;
             start.Environment["MLF_BUCKET"] = models;
+            start.Environment["MLF_STORAGE"] = "folder";
             var invocation = emulator.InvokeAsync(json);
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;

@@ -6,6 +6,4 @@ namespace MlFunctions.Aws.Events;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ApiGatewayV2Request))]
 [JsonSerializable(typeof(ApiGatewayV2Response))]
-[JsonSerializable(typeof(LambdaError))]
-[JsonSerializable(typeof(LogLine))]
 internal sealed partial class AwsJsonContext : JsonSerializerContext;

@@ -32,6 +32,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(BatchStatus))]
 [JsonSerializable(typeof(PredictionLine))]
 [JsonSerializable(typeof(UploadOutcome))]
+[JsonSerializable(typeof(UploadOutcome[]))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>

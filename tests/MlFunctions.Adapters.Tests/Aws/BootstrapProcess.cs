@@ -17,12 +17,16 @@ public sealed class BootstrapProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<BootstrapProcess> StartAsync(LambdaRuntimeEmulator emulator, string handler)
+    public static async Task<BootstrapProcess> StartAsync(LambdaRuntimeEmulator emulator, string handler, IReadOnlyDictionary<string, string>? settings = null)
     {
         var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Aws", "bootstrap");
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
         start.Environment["_HANDLER"] = handler;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         var running = new BootstrapProcess(process);
         process.OutputDataReceived += (_, line) => { if (line.Data is not null) { running.Output.Enqueue(line.Data); } };

@@ -1,5 +1,6 @@
 using System.Text;
 using MlFunctions.Core.Storage;
+using MlFunctions.Testing.Servers;
 
 namespace MlFunctions.Training.Tests.Pipeline;
 

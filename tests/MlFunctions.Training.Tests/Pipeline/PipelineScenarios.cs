@@ -6,6 +6,7 @@ using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Testing;
+using MlFunctions.Testing.Servers;
 using SkiaSharp;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 
-namespace MlFunctions.Aws.Client;
+namespace MlFunctions.Lambda;
 
 /// <summary>The Lambda Runtime API (2018-06-01) at AWS_LAMBDA_RUNTIME_API: next, response, error, init error.</summary>
 public sealed class RuntimeApiClient(string host) : IDisposable

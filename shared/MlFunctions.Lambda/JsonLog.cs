@@ -1,14 +1,13 @@
 using System.Text.Json;
-using MlFunctions.Aws.Events;
 
-namespace MlFunctions.Aws.Bootstrap;
+namespace MlFunctions.Lambda;
 
 /// <summary>Logs as one JSON object per line on stdout, with the request id. Never a request body.</summary>
-internal static class JsonLog
+public static class JsonLog
 {
     public static void Write(string level, string message, string? requestId = null, string? function = null, int? status = null, double? milliseconds = null)
     {
         var line = new LogLine(DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture), level, message, requestId, function, status, milliseconds);
-        Console.Out.WriteLine(JsonSerializer.Serialize(line, AwsJsonContext.Default.LogLine));
+        Console.Out.WriteLine(JsonSerializer.Serialize(line, LambdaJsonContext.Default.LogLine));
     }
 }

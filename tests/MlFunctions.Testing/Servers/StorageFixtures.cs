@@ -4,16 +4,23 @@ using Azure.Storage.Blobs;
 using MlFunctions.Core.Storage;
 using MlFunctions.Storage.Aws;
 using MlFunctions.Storage.Azure;
-using MlFunctions.Testing.Servers;
 
-namespace MlFunctions.Training.Tests.Pipeline;
+namespace MlFunctions.Testing.Servers;
 
 /// <summary>Real s3rver on 127.0.0.1; a new bucket for every test.</summary>
-public sealed class S3rverFixture : IAsyncLifetime
+public sealed class S3rverFixture : Xunit.IAsyncLifetime
 {
     private NodeServer? _server;
 
     public AmazonS3Client? Client { get; private set; }
+
+    public string Endpoint => _server!.Endpoint;
+
+    /// <summary>The settings that point a bootstrap at this server (s3rver takes any key pair).</summary>
+    public Dictionary<string, string> Settings(string bucket) => new()
+    {
+        ["MLF_BUCKET"] = bucket, ["MLF_S3_ENDPOINT"] = Endpoint, ["AWS_ACCESS_KEY_ID"] = "S3RVER", ["AWS_SECRET_ACCESS_KEY"] = "S3RVER", ["AWS_REGION"] = "us-east-1",
+    };
 
     public async Task InitializeAsync()
     {
@@ -40,7 +47,7 @@ public sealed class S3rverFixture : IAsyncLifetime
 }
 
 /// <summary>Real azurite (blob) on 127.0.0.1; a new container for every test.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public sealed class AzuriteFixture : Xunit.IAsyncLifetime
 {
     // azurite's documented development account.
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

@@ -1,0 +1,27 @@
+using System.Runtime.CompilerServices;
+
+namespace MlFunctions.Core.Storage;
+
+/// <summary>
+/// A store made on first use, so that a cold start that never touches storage (a resize) does not pay
+/// for a cloud SDK client.
+/// </summary>
+public sealed class LazyObjectStore(string bucket, Func<IObjectStore> create) : IObjectStore
+{
+    private readonly Lazy<IObjectStore> _store = new(create);
+
+    public string Bucket { get; } = bucket;
+
+    public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken) => _store.Value.ReadAsync(key, cancellationToken);
+
+    public Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken) =>
+        _store.Value.WriteAsync(key, content, contentType, condition, cancellationToken);
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var key in _store.Value.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            yield return key;
+        }
+    }
+}
