@@ -3,6 +3,7 @@ using MlFunctions.Core.Functions;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
 
 namespace MlFunctions.Core.Catalog;
 
@@ -18,6 +19,15 @@ public sealed class FunctionCatalog
     public FunctionLimits Limits { get; }
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
+
+    /// <summary>The functions that objects created in the bucket start.</summary>
+    public IReadOnlyList<StorageTrigger> Triggers { get; } =
+    [
+        new(OnUploadFunction.Name, OnUploadFunction.Prefixes, null, "adapters",
+            "Routes a new object by prefix: images to processed variants, training CSVs to validated jobs, batch CSVs to predictions."),
+        new("retrain", [BucketLayout.Jobs], ".json", "trainer",
+            "Runs a training job: trains, scores challenger and champion on the same holdout, promotes only a better model."),
+    ];
 
     /// <summary>Every function, serving models from <paramref name="bucket"/>; a new champion is noticed within <paramref name="recheck"/>.</summary>
     public static FunctionCatalog Create(FunctionLimits limits, IObjectStore bucket, TimeSpan recheck) =>

@@ -20,7 +20,18 @@ public sealed class BootstrapProcess : IAsyncDisposable
     public static async Task<BootstrapProcess> StartAsync(LambdaRuntimeEmulator emulator, string handler, IReadOnlyDictionary<string, string>? settings = null)
     {
         var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Aws", "bootstrap");
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        return Start(new ProcessStartInfo(binary), emulator, handler, settings);
+    }
+
+    /// <summary>The Trainer (JIT) as the retrain function, as its self-contained bootstrap runs it on Lambda.</summary>
+    public static BootstrapProcess StartTrainer(LambdaRuntimeEmulator emulator, IReadOnlyDictionary<string, string> settings) =>
+        Start(new ProcessStartInfo("dotnet", [typeof(MlFunctions.Trainer.RetrainHandler).Assembly.Location]), emulator, "retrain", settings);
+
+    private static BootstrapProcess Start(ProcessStartInfo start, LambdaRuntimeEmulator emulator, string handler, IReadOnlyDictionary<string, string>? settings)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
         start.Environment["_HANDLER"] = handler;
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())

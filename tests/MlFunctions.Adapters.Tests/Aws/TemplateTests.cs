@@ -36,8 +36,39 @@ public sealed partial class TemplateTests
         foreach (var (id, block) in Functions())
         {
             var handler = Regex.Match(block, @"Handler: (\S+)").Groups[1].Value;
-            Assert.True(Catalog.Find(handler) is not null, $"{id} serves '{handler}', which is not in the catalog.");
+            Assert.True(Catalog.Find(handler) is not null || Catalog.Triggers.Any(t => t.Name == handler), $"{id} serves '{handler}', which is not in the catalog.");
             Assert.Contains(id, Makefile);
+        }
+    }
+
+    [Fact]
+    public void Every_storage_trigger_is_a_lambda_on_the_bucket_events_of_its_prefixes()
+    {
+        var functions = Functions();
+        foreach (var trigger in Catalog.Triggers)
+        {
+            var block = functions.Values.SingleOrDefault(b => b.Contains($"Handler: {trigger.Name}\n", StringComparison.Ordinal));
+            Assert.True(block is not null, $"template.yaml has no function with Handler: {trigger.Name}");
+            var prefixes = PrefixRule().Matches(block).Select(m => m.Groups[1].Value).Order().ToArray();
+            Assert.Equal(trigger.Prefixes.Order(), prefixes);
+            Assert.Equal(trigger.Prefixes.Count, Regex.Matches(block, "Type: S3\n").Count);
+            Assert.Contains("Bucket: !Ref Bucket", block);
+            Assert.Contains("Events: s3:ObjectCreated:*", block);
+            if (trigger.Suffix is not null)
+            {
+                Assert.Contains($"Name: suffix\n                    Value: {trigger.Suffix}\n", block);
+            }
+        }
+    }
+
+    [Fact]
+    public void Functions_that_read_or_write_the_bucket_have_a_policy_for_it_and_know_its_name()
+    {
+        Assert.Contains("MLF_BUCKET: !Ref BucketName", Template);
+        foreach (var name in new[] { "predict", "features", "jobs", "on-upload", "retrain" })
+        {
+            var block = Functions().Values.Single(b => b.Contains($"Handler: {name}\n", StringComparison.Ordinal));
+            Assert.Matches(@"- S3(Read|Crud)Policy:\n\s+BucketName: !Ref BucketName", block);
         }
     }
 
@@ -47,6 +78,9 @@ public sealed partial class TemplateTests
         Assert.Contains("Runtime: provided.al2023", Template);
         Assert.Contains("AllowedValues: [x86_64, arm64]", Template);
     }
+
+    [GeneratedRegex(@"- Name: prefix\n\s+Value: (\S+)\n")]
+    private static partial Regex PrefixRule();
 
     [GeneratedRegex(@"^  (?<id>\w+):\n(?<body>(?:    .*\n|\n)+)", RegexOptions.Multiline)]
     private static partial Regex ResourceBlock();
