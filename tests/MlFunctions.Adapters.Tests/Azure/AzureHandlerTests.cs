@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using MlFunctions.Testing;
@@ -11,46 +10,18 @@ namespace MlFunctions.Adapters.Tests.Azure;
 /// </summary>
 public sealed class AzureHandlerTests : IAsyncLifetime
 {
-    private Process _handler = null!;
-    private readonly HttpClient _client = new();
-    private TimeSpan _readyAfter;
+    private AzureHandlerProcess _handler = null!;
 
-    public async Task InitializeAsync()
-    {
-        var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Azure");
-        var port = LoopbackPort.Free();
-        var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _client.BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        var clock = Stopwatch.StartNew();
-        _handler = Process.Start(start)!;
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            try
-            {
-                using var ready = await _client.GetAsync("/");
-                if (ready.IsSuccessStatusCode)
-                {
-                    _readyAfter = clock.Elapsed;
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(5);
-            }
-        }
-        throw new TimeoutException("The handler never answered GET /.");
-    }
+    public async Task InitializeAsync() => _handler = await AzureHandlerProcess.StartAsync();
 
     [Fact]
     public void The_handler_answers_readiness_within_a_second_of_its_start() =>
-        Assert.True(_readyAfter < TimeSpan.FromSeconds(1), $"ready after {_readyAfter.TotalMilliseconds:F0} ms");
+        Assert.True(_handler.ReadyAfter < TimeSpan.FromSeconds(1), $"ready after {_handler.ReadyAfter.TotalMilliseconds:F0} ms");
 
     [Fact]
     public async Task A_forwarded_http_resize_works()
     {
-        using var response = await _client.PostAsync("/api/resize?width=224&height=224&fit=cover&code=function-key",
+        using var response = await _handler.Client.PostAsync("/api/resize?width=224&height=224&fit=cover&code=function-key",
             new ByteArrayContent(File.ReadAllBytes(RepoPaths.ExifImage("Portrait_7"))));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -61,8 +32,8 @@ public sealed class AzureHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Bad_input_and_unknown_paths_are_problem_json()
     {
-        using var bad = await _client.PostAsync("/api/resize?width=10", new StringContent("not an image"));
-        using var missing = await _client.PostAsync("/api/nothing", new StringContent(""));
+        using var bad = await _handler.Client.PostAsync("/api/resize?width=10", new StringContent("not an image"));
+        using var missing = await _handler.Client.PostAsync("/api/nothing", new StringContent(""));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, bad.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -89,7 +60,12 @@ public sealed class AzureHandlerTests : IAsyncLifetime
                 Assert.Equal("/api/" + trigger.GetProperty("route").GetString(), function.Route);
                 Assert.Contains(bindings.EnumerateArray(), b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "out");
             }
-            Assert.Equal(TestCatalog.Instance.Functions.Count, Directory.GetDirectories(folder).Length);
+            var onUpload = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "on-upload", "function.json"))).RootElement.GetProperty("bindings")[0];
+            Assert.Equal("blobTrigger", onUpload.GetProperty("type").GetString());
+            Assert.Equal("%MLF_BUCKET%/{name}", onUpload.GetProperty("path").GetString());
+            Assert.Equal("binary", onUpload.GetProperty("dataType").GetString());
+            Assert.Equal("AzureWebJobsStorage", onUpload.GetProperty("connection").GetString());
+            Assert.Equal(TestCatalog.Instance.Functions.Count + 1, Directory.GetDirectories(folder).Length);
         }
         finally
         {
@@ -111,11 +87,5 @@ public sealed class AzureHandlerTests : IAsyncLifetime
         Assert.Equal("api", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        _handler.Kill();
-        await _handler.WaitForExitAsync();
-        _handler.Dispose();
-    }
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
 }
