@@ -15,7 +15,8 @@ cat > "$out/local.settings.json" <<'JSON'
   "IsEncrypted": false,
   "Values": {
     "FUNCTIONS_WORKER_RUNTIME": "custom",
-    "AzureWebJobsStorage": "UseDevelopmentStorage=true"
+    "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+    "MLF_BUCKET": "mlfunctions"
   }
 }
 JSON
