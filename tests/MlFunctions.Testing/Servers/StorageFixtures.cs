@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using MlFunctions.Core.Storage;
 using MlFunctions.Storage.Aws;
 using MlFunctions.Storage.Azure;
+using MlFunctions.Storage.Gcp;
 
 namespace MlFunctions.Testing.Servers;
 
@@ -70,5 +71,26 @@ public sealed class AzuriteFixture : Xunit.IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
+    }
+}
+
+/// <summary>The GCS JSON API test server; a new bucket (a name) for every test.</summary>
+public sealed class GcsFixture : Xunit.IAsyncLifetime
+{
+    public GcsJsonApiServer Server { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new();
+
+    public async Task InitializeAsync() => Server = await GcsJsonApiServer.StartAsync();
+
+    public Task<IObjectStore> NewBucketAsync() => Task.FromResult<IObjectStore>(NewBucket(GcsRetry.Default));
+
+    public GcsObjectStore NewBucket(GcsRetry retry) =>
+        new(Http, "mlf-" + Guid.NewGuid().ToString("N")[..12], _ => Task.FromResult<string?>(null), new Uri(Server.Endpoint + "/"), retry);
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync();
     }
 }

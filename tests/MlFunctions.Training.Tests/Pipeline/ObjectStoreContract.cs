@@ -1,5 +1,6 @@
 using System.Text;
 using MlFunctions.Core.Storage;
+using MlFunctions.Storage.Gcp;
 using MlFunctions.Testing.Servers;
 
 namespace MlFunctions.Training.Tests.Pipeline;
@@ -102,4 +103,56 @@ public sealed class S3ObjectStoreTests(S3rverFixture s3) : ObjectStoreContract, 
 public sealed class BlobObjectStoreTests(AzuriteFixture azurite) : ObjectStoreContract, IClassFixture<AzuriteFixture>
 {
     protected override Task<IObjectStore> NewBucketAsync() => azurite.NewBucketAsync();
+}
+
+public sealed class GcsObjectStoreTests(GcsFixture gcs) : ObjectStoreContract, IClassFixture<GcsFixture>
+{
+    private static readonly GcsRetry Quick = new(4, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20));
+
+    protected override Task<IObjectStore> NewBucketAsync() => gcs.NewBucketAsync();
+
+    [Fact]
+    public async Task Listing_follows_page_tokens()
+    {
+        var store = gcs.NewBucket(Quick);
+        gcs.Server.PageSize = 2;
+        try
+        {
+            foreach (var i in Enumerable.Range(0, 5))
+            {
+                await store.WriteAsync($"batch/m/{i}.csv", Bytes("x"), "text/csv", WriteCondition.Always, CancellationToken.None);
+            }
+            var keys = new List<string>();
+            await foreach (var key in store.ListAsync("batch/m/", CancellationToken.None))
+            {
+                keys.Add(key);
+            }
+            Assert.Equal(5, keys.Count);
+        }
+        finally
+        {
+            gcs.Server.PageSize = 1000;
+        }
+    }
+
+    [Fact]
+    public async Task A_503_is_retried_with_backoff_and_a_store_that_keeps_failing_surfaces_a_clear_error()
+    {
+        var store = gcs.NewBucket(Quick);
+        await store.WriteAsync("a.json", Bytes("1"), "application/json", WriteCondition.Always, CancellationToken.None);
+
+        gcs.Server.FailNext(2);
+        Assert.Equal("1", Encoding.UTF8.GetString((await store.ReadAsync("a.json", CancellationToken.None))!.Content));
+
+        gcs.Server.FailNext(100);
+        try
+        {
+            var failure = await Assert.ThrowsAsync<HttpRequestException>(() => store.ReadAsync("a.json", CancellationToken.None));
+            Assert.Contains("GCS read of 'a.json' failed: 503", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            gcs.Server.FailNext(0);
+        }
+    }
 }

@@ -171,3 +171,8 @@ public sealed class AzuritePipelineTests(AzuriteFixture azurite, ITestOutputHelp
 {
     protected override Task<IObjectStore> NewBucketAsync() => azurite.NewBucketAsync();
 }
+
+public sealed class GcsPipelineTests(GcsFixture gcs, ITestOutputHelper output) : PipelineScenarios(output), IClassFixture<GcsFixture>
+{
+    protected override Task<IObjectStore> NewBucketAsync() => gcs.NewBucketAsync();
+}
