@@ -1,24 +1,30 @@
 using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
 using MlFunctions.Gcp;
 using MlFunctions.Hosting;
+using MlFunctions.Storage.Gcp;
 
 // The Functions Framework contract: FUNCTION_TARGET names the function, PORT the port (8080).
-var bucket = new LocalFolderStore(Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
-var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable), bucket, TimeSpan.FromSeconds(10));
-var target = Environment.GetEnvironmentVariable("FUNCTION_TARGET") ?? "";
+Func<string, string?> setting = Environment.GetEnvironmentVariable;
+var limits = FunctionLimits.FromSettings(setting);
+var bucket = Bucket(setting);
+var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
+var catalog = FunctionCatalog.Create(limits, models, bucket);
+var target = setting("FUNCTION_TARGET") ?? "";
 var function = catalog.Find(target);
-if (function is null)
+if (function is null && target != OnUploadFunction.Name)
 {
-    Console.Error.WriteLine($"FUNCTION_TARGET '{target}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
+    Console.Error.WriteLine($"FUNCTION_TARGET '{target}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}, {OnUploadFunction.Name}.");
     return 1;
 }
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-var port = int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "8080", CultureInfo.InvariantCulture);
+var port = int.Parse(setting("PORT") ?? "8080", CultureInfo.InvariantCulture);
 // Cloud Run and Cloud Functions route to the container's port on every interface.
 builder.WebHost.UseKestrel(kestrel =>
 {
@@ -27,7 +33,8 @@ builder.WebHost.UseKestrel(kestrel =>
 });
 var app = builder.Build();
 var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name));
-var route = new TargetRoute(function);
+var route = function is null ? null : new TargetRoute(function);
+var onUpload = function is null ? new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)) : null;
 app.Run(async context =>
 {
     // As the reference framework does: these two never reach the function.
@@ -45,8 +52,22 @@ app.Run(async context =>
         }
         return Task.CompletedTask;
     });
-    context.Request.RouteValues = new(route.Values(context.Request.Path).ToDictionary(v => v.Key, v => (object?)v.Value));
-    await HttpTranslation.InvokeAsync(pipeline, function, context);
+    if (onUpload is not null)
+    {
+        await OnUploadEvent.HandleAsync(context, onUpload, bucket, app.Logger);
+        return;
+    }
+    context.Request.RouteValues = new(route!.Values(context.Request.Path).ToDictionary(v => v.Key, v => (object?)v.Value));
+    await HttpTranslation.InvokeAsync(pipeline, function!, context);
 });
 await app.RunAsync();
 return 0;
+
+// The bucket: GCS (MLF_BUCKET, made on first use; STORAGE_EMULATOR_HOST for another server), unless
+// MLF_STORAGE=folder points MLF_BUCKET at a folder.
+static IObjectStore Bucket(Func<string, string?> setting) => setting("MLF_STORAGE") switch
+{
+    "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? "bucket"),
+    null or "" or "gcs" => new LazyObjectStore(setting("MLF_BUCKET") ?? "", () => GcsObjectStore.FromEnvironment(setting, new HttpClient())),
+    var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: gcs, folder."),
+};

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using MlFunctions.Testing;
@@ -8,32 +7,14 @@ namespace MlFunctions.Adapters.Tests.Gcp;
 /// <summary>The real Native AOT binary on the Functions Framework contract: PORT, FUNCTION_TARGET, every path to the function.</summary>
 public sealed class GcpFunctionTests : IAsyncDisposable
 {
-    private readonly List<Process> _processes = [];
+    private readonly List<GcpBinary> _binaries = [];
     private readonly string _models = Directory.CreateTempSubdirectory("mlf-gcp-models-").FullName;
 
     private async Task<HttpClient> StartAsync(string target)
     {
-        var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Gcp");
-        var port = LoopbackPort.Free();
-        var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["FUNCTION_TARGET"] = target;
-        start.Environment["MLF_BUCKET"] = _models;
-        _processes.Add(Process.Start(start)!);
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var attempt = 0; attempt < 500; attempt++)
-        {
-            try
-            {
-                using var probe = await client.GetAsync("/robots.txt");
-                return client;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(10);
-            }
-        }
-        throw new TimeoutException($"{target} never started listening.");
+        var binary = await GcpBinary.StartAsync(target, new Dictionary<string, string> { ["MLF_STORAGE"] = "folder", ["MLF_BUCKET"] = _models });
+        _binaries.Add(binary);
+        return binary.Client;
     }
 
     [Theory]
@@ -41,7 +22,7 @@ public sealed class GcpFunctionTests : IAsyncDisposable
     [InlineData("/api/resize")]
     public async Task Http_resize_works_on_any_path(string path)
     {
-        using var client = await StartAsync("resize");
+        var client = await StartAsync("resize");
 
         using var response = await client.PostAsync($"{path}?width=224&height=224", new ByteArrayContent(File.ReadAllBytes(RepoPaths.ExifImage("Landscape_2"))));
 
@@ -55,7 +36,7 @@ public sealed class GcpFunctionTests : IAsyncDisposable
     [InlineData("/favicon.ico")]
     public async Task Robots_and_favicon_are_404(string path)
     {
-        using var client = await StartAsync("resize");
+        var client = await StartAsync("resize");
 
         using var response = await client.GetAsync(path);
 
@@ -69,7 +50,7 @@ public sealed class GcpFunctionTests : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(_models, "models", "broken", "v1"));
         File.WriteAllText(Path.Combine(_models, "models", "broken", "champion.json"), """{"version": "v1", "metric": "auc", "value": 1, "promotedAt": "2026-01-01T00:00:00Z"}""");
         File.WriteAllText(Path.Combine(_models, "models", "broken", "v1", "bundle.json"), "{ not a bundle");
-        using var client = await StartAsync("predict");
+        var client = await StartAsync("predict");
 
         using var missing = await client.PostAsync("/api/predict/walruses", new StringContent("""{"records": []}"""));
         using var broken = await client.PostAsync("/broken", new StringContent("""{"records": []}"""));
@@ -96,11 +77,9 @@ public sealed class GcpFunctionTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
+        foreach (var binary in _binaries)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
-            process.Dispose();
+            await binary.DisposeAsync();
         }
         Directory.Delete(_models, recursive: true);
     }
