@@ -4,6 +4,7 @@ using MlFunctions.Core.Json;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Hosting;
+using MlFunctions.Storage.Azure;
 
 namespace MlFunctions.Azure;
 

@@ -2,6 +2,7 @@ using MlFunctions.Core.Contract;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Hosting;
+using MlFunctions.Storage.Gcp;
 
 namespace MlFunctions.Gcp;
 
@@ -12,12 +13,20 @@ namespace MlFunctions.Gcp;
 /// </summary>
 internal static class OnUploadEvent
 {
+    /// <summary>The request's CloudEvent (binary or structured mode).</summary>
+    public static async Task<CloudNative.CloudEvents.CloudEvent> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+        return CloudEventReader.Read(request.ContentType, request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body.ToArray());
+    }
+
     public static async Task HandleAsync(HttpContext context, OnUploadFunction onUpload, IObjectStore bucket, ILogger log)
     {
         ObjectCreated? upload;
         try
         {
-            upload = CloudEventReader.Finalized(await CloudEventReader.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
+            upload = CloudEventReader.Finalized(await ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
         }
         catch (FormatException e)
         {

@@ -1,12 +1,10 @@
-using MlFunctions.Core.Storage;
 using MlFunctions.Lambda;
-using MlFunctions.Storage.Aws;
 
 namespace MlFunctions.Trainer;
 
 /// <summary>
 /// The Trainer as a Lambda custom runtime (published self-contained as bootstrap): the retrain function.
-/// The bucket is S3 (MLF_BUCKET), or a folder with MLF_STORAGE=folder.
+/// The bucket is S3 (MLF_BUCKET), or another kind with MLF_STORAGE.
 /// </summary>
 internal static class LambdaMode
 {
@@ -18,9 +16,10 @@ internal static class LambdaMode
         LambdaBootstrap bootstrap;
         try
         {
-            bootstrap = new LambdaBootstrap(runtime, new RetrainHandler(Bucket(Environment.GetEnvironmentVariable)));
+            var bucket = RetrainRunner.BucketFromEnvironment(Environment.GetEnvironmentVariable, "s3");
+            bootstrap = new LambdaBootstrap(runtime, new RetrainHandler(new RetrainRunner(bucket, line => JsonLog.Write("INFO", line, function: "retrain"))));
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             JsonLog.Write("ERROR", $"Initialisation failed: {e.Message}");
             await LambdaBootstrap.ReportInitErrorAsync(runtime, e.Message).ConfigureAwait(false);
@@ -37,11 +36,4 @@ internal static class LambdaMode
             return 2;
         }
     }
-
-    private static IObjectStore Bucket(Func<string, string?> setting) => setting("MLF_STORAGE") switch
-    {
-        "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? throw new InvalidOperationException("MLF_STORAGE=folder needs MLF_BUCKET, the folder.")),
-        null or "" or "s3" => S3ObjectStore.FromEnvironment(setting),
-        var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: s3, folder."),
-    };
 }

@@ -4,6 +4,10 @@ if (args.Length == 0 && LambdaMode.IsLambda)
 {
     return await LambdaMode.RunAsync();
 }
+if (args.Length == 0 && (ServerMode.IsAzure || ServerMode.IsGoogle))
+{
+    return await ServerMode.RunAsync();
+}
 return args.FirstOrDefault() switch
 {
     "train" => await TrainCommand.RunAsync(args[1..], Console.Out, Console.Error),

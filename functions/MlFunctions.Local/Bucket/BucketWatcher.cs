@@ -1,72 +1,94 @@
-using System.Collections.Concurrent;
 using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Local.Bucket;
 
 /// <summary>
-/// Turns files appearing in the bucket folder into object-created events, as a cloud bucket would.
-/// A file is reported once it has been quiet for a moment (a copy in progress is not an upload yet);
-/// a new folder is scanned, since files can land in it before its watch exists. Like the clouds,
-/// it may report an object twice: everything downstream is idempotent.
+/// Turns files appearing in the bucket folder under the trigger prefixes into object-created events,
+/// as a cloud bucket would. It polls (every half second) rather than using inotify: a file written
+/// into a folder created a moment before can slip past a new folder's watch, and inotify instances
+/// run out when many hosts share a machine. A file is reported once its size and time have held for
+/// a poll (a copy in progress is not an upload yet), and again whenever it changes. Files already
+/// there at start are not reported. Like the clouds, it may report an object more than once:
+/// everything downstream is idempotent.
 /// </summary>
 public sealed class BucketWatcher : IDisposable
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     private readonly LocalFolderStore _bucket;
+    private readonly IReadOnlyList<string> _prefixes;
     private readonly Action<ObjectCreated> _created;
-    private readonly FileSystemWatcher _watcher;
-    private readonly ConcurrentDictionary<string, DateTime> _pending = new(StringComparer.Ordinal);
     private readonly Timer _timer;
+    private readonly Lock _polling = new();
+    private readonly Dictionary<string, (long Length, DateTime Written)> _seen;
+    private Dictionary<string, (long Length, DateTime Written)> _settling = new(StringComparer.Ordinal);
 
-    public BucketWatcher(LocalFolderStore bucket, Action<ObjectCreated> created)
+    public BucketWatcher(LocalFolderStore bucket, IReadOnlyList<string> prefixes, Action<ObjectCreated> created)
     {
         _bucket = bucket;
+        _prefixes = prefixes;
         _created = created;
-        _watcher = new FileSystemWatcher(bucket.Root) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size };
-        _watcher.Created += (_, e) => Touch(e.FullPath);
-        _watcher.Changed += (_, e) => Touch(e.FullPath);
-        _watcher.Renamed += (_, e) => Touch(e.FullPath);
-        _watcher.EnableRaisingEvents = true;
-        _timer = new Timer(_ => Flush(), null, Quiet, Quiet);
+        _seen = Scan();
+        _timer = new Timer(_ => Poll(), null, Interval, Interval);
     }
 
-    private void Touch(string path)
+    private void Poll()
     {
-        if (Directory.Exists(path))
+        if (!_polling.TryEnter())
         {
-            foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+            return; // the previous poll is still going
+        }
+        try
+        {
+            var now = Scan();
+            var settling = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+            foreach (var (key, state) in now)
             {
-                Touch(file);
+                if (_seen.TryGetValue(key, out var known) && known == state)
+                {
+                    continue;
+                }
+                if (_settling.TryGetValue(key, out var previous) && previous == state)
+                {
+                    _seen[key] = state;
+                    _created(new ObjectCreated(_bucket.Bucket, key, state.Length, null));
+                }
+                else
+                {
+                    settling[key] = state;
+                }
             }
-            return;
+            foreach (var gone in _seen.Keys.Where(k => !now.ContainsKey(k)).ToArray())
+            {
+                _seen.Remove(gone);
+            }
+            _settling = settling;
         }
-        if (_bucket.KeyOf(path) is { } key)
+        finally
         {
-            _pending[key] = DateTime.UtcNow;
+            _polling.Exit();
         }
     }
 
-    private void Flush()
+    private Dictionary<string, (long Length, DateTime Written)> Scan()
     {
-        var now = DateTime.UtcNow;
-        foreach (var (key, seen) in _pending)
+        var files = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+        foreach (var prefix in _prefixes)
         {
-            if (now - seen < Quiet || !_pending.TryRemove(new KeyValuePair<string, DateTime>(key, seen)))
+            var folder = Path.Combine(_bucket.Root, prefix.TrimEnd('/'));
+            if (!Directory.Exists(folder))
             {
                 continue;
             }
-            var file = new FileInfo(_bucket.PathOf(key));
-            if (file.Exists)
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
             {
-                // No version: on-upload takes the content's hash, so the same bytes are the same upload.
-                _created(new ObjectCreated(_bucket.Bucket, key, file.Length, null));
+                if (_bucket.KeyOf(file.FullName) is { } key)
+                {
+                    files[key] = (file.Length, file.LastWriteTimeUtc);
+                }
             }
         }
+        return files;
     }
 
-    public void Dispose()
-    {
-        _watcher.Dispose();
-        _timer.Dispose();
-    }
+    public void Dispose() => _timer.Dispose();
 }

@@ -17,8 +17,16 @@ public sealed class BucketWorker(LocalFolderStore bucket, OnUploadFunction onUpl
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var watcher = new BucketWatcher(bucket, Enqueue);
+        using var watcher = new BucketWatcher(bucket, [.. OnUploadFunction.Prefixes, BucketLayout.Jobs], Enqueue);
         log.LogInformation("Watching {Bucket}: drop files under {Prefixes}", bucket.Root, string.Join(", ", OnUploadFunction.Prefixes));
+        // Jobs queued while the host was down: each is run unless its status says it is no longer queued.
+        await foreach (var key in bucket.ListAsync(BucketLayout.Jobs, stoppingToken).ConfigureAwait(false))
+        {
+            if (BucketLayout.ParseJob(key) is not null)
+            {
+                _jobs.Writer.TryWrite(key);
+            }
+        }
         await Task.WhenAll(UploadLoopAsync(stoppingToken), RetrainLoopAsync(stoppingToken)).ConfigureAwait(false);
     }
 

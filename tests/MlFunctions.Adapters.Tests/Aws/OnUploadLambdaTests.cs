@@ -62,7 +62,7 @@ public sealed class OnUploadLambdaTests(S3rverFixture s3) : IClassFixture<S3rver
     [Fact]
     public async Task A_training_upload_delivered_twice_creates_one_job()
     {
-        await _bucket.WriteAsync("models/penguins/spec.json", await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "penguins.model.json")), "application/json", WriteCondition.Always, CancellationToken.None);
+        await SampleBucket.WritePenguinSpecAsync(_bucket);
         await _bucket.WriteAsync("training/penguins/nov 2026.csv", await File.ReadAllBytesAsync(RepoPaths.Penguins), "text/csv", WriteCondition.Always, CancellationToken.None);
 
         var first = await _emulator.InvokeAsync(S3Event("training/penguins/nov+2026.csv"));

@@ -36,7 +36,7 @@ public sealed class RetrainLambdaTests(S3rverFixture s3) : IClassFixture<S3rverF
     [Fact]
     public async Task A_job_manifest_event_trains_and_promotes_once()
     {
-        await _bucket.WriteAsync("models/penguins/spec.json", await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "penguins.model.json")), "application/json", WriteCondition.Always, CancellationToken.None);
+        await SampleBucket.WritePenguinSpecAsync(_bucket);
         var csv = await File.ReadAllBytesAsync(RepoPaths.Penguins);
         var etag = await _bucket.WriteAsync("training/penguins/all.csv", csv, "text/csv", WriteCondition.Always, CancellationToken.None);
         var onUpload = new OnUploadFunction(FunctionLimits.Default, new ModelCache(new ObjectModelStore(_bucket), TimeSpan.Zero), ImageVariant.Parse(null, FunctionLimits.Default));

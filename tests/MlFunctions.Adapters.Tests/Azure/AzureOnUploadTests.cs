@@ -62,7 +62,7 @@ public sealed class AzureOnUploadTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task An_event_grid_blob_created_event_delivered_twice_creates_one_training_job()
     {
-        await _container.WriteAsync("models/penguins/spec.json", await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "penguins.model.json")), "application/json", WriteCondition.Always, CancellationToken.None);
+        await SampleBucket.WritePenguinSpecAsync(_container);
         var csv = await File.ReadAllBytesAsync(RepoPaths.Penguins);
         var etag = await _container.WriteAsync("training/penguins/nov.csv", csv, "text/csv", WriteCondition.Always, CancellationToken.None);
         var payload = new

@@ -73,7 +73,7 @@ public sealed class GcpCloudEventTests(GcsFixture gcs) : IClassFixture<GcsFixtur
     [Fact]
     public async Task A_structured_mode_finalized_event_reaches_on_upload_and_a_repeat_creates_nothing()
     {
-        await _bucket.WriteAsync("models/penguins/spec.json", await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "penguins.model.json")), "application/json", WriteCondition.Always, CancellationToken.None);
+        await SampleBucket.WritePenguinSpecAsync(_bucket);
         var csv = await File.ReadAllBytesAsync(RepoPaths.Penguins);
         var generation = await _bucket.WriteAsync("training/penguins/dec.csv", csv, "text/csv", WriteCondition.Always, CancellationToken.None);
         var json = JsonSerializer.Serialize(new

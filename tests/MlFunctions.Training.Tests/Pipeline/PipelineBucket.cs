@@ -3,7 +3,7 @@ using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
-using MlFunctions.Testing;
+using MlFunctions.Testing.Servers;
 using MlFunctions.Training.Retraining;
 
 namespace MlFunctions.Training.Tests.Pipeline;
@@ -19,8 +19,7 @@ internal sealed class PipelineBucket(IObjectStore store, Action<string> log)
 
     public static async Task<PipelineBucket> CreateAsync(IObjectStore store, Action<string> log)
     {
-        await store.WriteAsync(BucketLayout.ModelSpec(Model), await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "penguins.model.json")),
-            ObjectStoreJson.ContentType, WriteCondition.Always, CancellationToken.None);
+        await SampleBucket.WritePenguinSpecAsync(store);
         return new PipelineBucket(store, log);
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlFunctions.Core.Storage;
 
-namespace MlFunctions.Azure;
+namespace MlFunctions.Storage.Azure;
 
 /// <summary>What the Functions host POSTs to /{function} for a non-HTTP trigger: the trigger's data and its metadata.</summary>
 public sealed record CustomHandlerRequest(Dictionary<string, JsonElement>? Data, Dictionary<string, JsonElement>? Metadata);
@@ -13,7 +13,7 @@ public sealed record CustomHandlerResponse(Dictionary<string, JsonElement> Outpu
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(CustomHandlerRequest))]
 [JsonSerializable(typeof(CustomHandlerResponse))]
-internal sealed partial class PayloadJsonContext : JsonSerializerContext
+public sealed partial class PayloadJsonContext : JsonSerializerContext
 {
 }
 

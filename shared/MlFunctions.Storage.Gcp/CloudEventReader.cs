@@ -4,13 +4,14 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using MlFunctions.Core.Storage;
 
-namespace MlFunctions.Gcp;
+namespace MlFunctions.Storage.Gcp;
 
 /// <summary>
-/// A CloudEvent from an HTTP request, as the Functions Framework takes it: structured mode
-/// (Content-Type application/cloudevents+json, everything in the body) or binary mode (attributes in
-/// ce-* headers, the data in the body), through CloudNative.CloudEvents' JSON formatter. The
-/// AspNetCore extension package does not restore here, so the few lines of request reading are ours.
+/// A CloudEvent from an HTTP request's content type, headers and body, as the Functions Framework
+/// takes it: structured mode (Content-Type application/cloudevents+json, everything in the body) or
+/// binary mode (attributes in ce-* headers, the data in the body), through CloudNative.CloudEvents'
+/// JSON formatter. The AspNetCore extension package does not restore here, so the few lines of
+/// request reading are ours.
 /// </summary>
 public static class CloudEventReader
 {
@@ -18,15 +19,13 @@ public static class CloudEventReader
     private static readonly JsonEventFormatter Formatter = new();
 
     /// <exception cref="FormatException">The request is not a valid CloudEvent (a missing id, source, type or specversion, or bad JSON).</exception>
-    public static async Task<CloudEvent> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static CloudEvent Read(string? contentType, IEnumerable<KeyValuePair<string, string>> headers, byte[] body)
     {
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
         try
         {
-            var cloudEvent = request.ContentType?.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase) == true
-                ? Formatter.DecodeStructuredModeMessage(body.ToArray(), new ContentType(request.ContentType), null)
-                : Binary(request, body.ToArray());
+            var cloudEvent = contentType?.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase) == true
+                ? Formatter.DecodeStructuredModeMessage(body, new ContentType(contentType), null)
+                : Binary(contentType, headers, body);
             return cloudEvent.IsValid ? cloudEvent : throw new FormatException($"it lacks a required attribute: {string.Join(", ", Missing(cloudEvent))}.");
         }
         catch (Exception e) when (e is ArgumentException or JsonException or InvalidOperationException or UriFormatException)
@@ -54,18 +53,16 @@ public static class CloudEventReader
         return new ObjectCreated(bucket, name, size, Text(data, "generation"), Text(data, "contentType"));
     }
 
-    private static CloudEvent Binary(HttpRequest request, byte[] body)
+    private static CloudEvent Binary(string? contentType, IEnumerable<KeyValuePair<string, string>> headers, byte[] body)
     {
-        var headers = request.Headers;
-        var version = CloudEventsSpecVersion.FromVersionId(headers["ce-specversion"].ToString())
-            ?? throw new FormatException($"ce-specversion '{headers["ce-specversion"]}' is missing or not a CloudEvents version.");
-        var cloudEvent = new CloudEvent(version) { DataContentType = request.ContentType };
-        foreach (var (name, value) in headers)
+        var attributes = headers.Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key[3..].ToLowerInvariant(), h => h.Value, StringComparer.Ordinal);
+        var version = CloudEventsSpecVersion.FromVersionId(attributes.GetValueOrDefault("specversion"))
+            ?? throw new FormatException($"ce-specversion '{attributes.GetValueOrDefault("specversion")}' is missing or not a CloudEvents version.");
+        var cloudEvent = new CloudEvent(version) { DataContentType = contentType };
+        foreach (var (name, value) in attributes.Where(a => a.Key != "specversion"))
         {
-            if (name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase) && !name.Equals("ce-specversion", StringComparison.OrdinalIgnoreCase))
-            {
-                cloudEvent.SetAttributeFromString(name[3..].ToLowerInvariant(), value.ToString());
-            }
+            cloudEvent.SetAttributeFromString(name, value);
         }
         if (body.Length > 0)
         {

@@ -1,0 +1,35 @@
+using MlFunctions.Core.Jobs;
+using MlFunctions.Core.Storage;
+using MlFunctions.Training.Retraining;
+
+namespace MlFunctions.Trainer;
+
+/// <summary>
+/// The retrain function on any platform: an object-created event for jobs/&lt;model&gt;/&lt;job-id&gt;.json runs
+/// the job. Events for the status documents beside it, for other buckets, or for a job already taken
+/// (a redelivery) do nothing and give null.
+/// </summary>
+public sealed class RetrainRunner(IObjectStore bucket, Action<string> log)
+{
+    public IObjectStore Bucket { get; } = bucket;
+
+    public async Task<JobStatus?> RunAsync(ObjectCreated upload, CancellationToken cancellationToken)
+    {
+        if (upload.Bucket != Bucket.Bucket || BucketLayout.ParseJob(upload.Key) is null)
+        {
+            log($"{upload.Bucket}/{upload.Key}: not a job manifest of {Bucket.Bucket}, ignored");
+            return null;
+        }
+        return await new RetrainJob(Bucket, log).RunAsync(upload.Key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bucket: MLF_STORAGE picks the kind (the platform's own by default), MLF_BUCKET names it.</summary>
+    public static IObjectStore BucketFromEnvironment(Func<string, string?> setting, string platformDefault) => (setting("MLF_STORAGE") ?? platformDefault) switch
+    {
+        "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? throw new InvalidOperationException("MLF_STORAGE=folder needs MLF_BUCKET, the folder.")),
+        "s3" => Storage.Aws.S3ObjectStore.FromEnvironment(setting),
+        "azure-blob" => Storage.Azure.BlobObjectStore.FromEnvironment(setting),
+        "gcs" => Storage.Gcp.GcsObjectStore.FromEnvironment(setting, new HttpClient()),
+        var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: s3, azure-blob, gcs, folder."),
+    };
+}
