@@ -6,9 +6,10 @@ namespace MlFunctions.Storage.Gcp;
 /// Access tokens from the metadata server (Cloud Run, Cloud Functions, GCE), cached until a minute
 /// before they expire.
 /// </summary>
-public sealed class MetadataTokenSource(HttpClient http, TimeProvider? clock = null)
+public sealed class MetadataTokenSource(HttpClient http, Uri? tokenUrl = null, TimeProvider? clock = null)
 {
-    public const string TokenUrl = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
+    public const string TokenPath = "/computeMetadata/v1/instance/service-accounts/default/token";
+    private readonly Uri _tokenUrl = tokenUrl ?? new Uri("http://metadata.google.internal" + TokenPath);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Token, DateTimeOffset Expires)? _cached;
@@ -26,7 +27,7 @@ public sealed class MetadataTokenSource(HttpClient http, TimeProvider? clock = n
             {
                 return again.Token;
             }
-            using var request = new HttpRequestMessage(HttpMethod.Get, TokenUrl);
+            using var request = new HttpRequestMessage(HttpMethod.Get, _tokenUrl);
             request.Headers.Add("Metadata-Flavor", "Google");
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();

@@ -47,7 +47,12 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
             var reason = e is ProblemException or InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             final = running.Next(JobStates.Failed, _clock.GetUtcNow(), reason);
         }
-        await store.WriteJsonAsync(statusKey, final, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), cancellationToken).ConfigureAwait(false);
+        if (await store.WriteJsonAsync(statusKey, final, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), cancellationToken).ConfigureAwait(false) is null)
+        {
+            // Only this worker writes a running job's status; if it changed, someone edited it by hand: keep theirs.
+            log($"Job {jobId} of '{model}': its status changed while it ran; the outcome ({final.State}) was not written over it");
+            return final;
+        }
         log($"Job {jobId} of '{model}': {final.State}: {final.Reason}");
         return final;
     }

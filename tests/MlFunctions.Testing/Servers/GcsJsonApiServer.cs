@@ -16,7 +16,8 @@ namespace MlFunctions.Testing.Servers;
 /// here: fake-gcs-server is a Go binary, not on npm or in Debian): objects.get with alt=media (the
 /// generation in x-goog-generation), objects.insert with uploadType=media and ifGenerationMatch (412
 /// when it does not hold; 0 means "does not exist"), objects.list with prefix and page tokens. Objects
-/// live in memory per bucket; writes to one key are atomic. <see cref="FailNext"/> injects 503s.
+/// live in memory per bucket; writes to one key are atomic. <see cref="FailNext"/> injects 503s. It also
+/// answers the metadata server's token path, so that the token flow can be tested.
 /// </summary>
 public sealed class GcsJsonApiServer : IAsyncDisposable
 {
@@ -34,6 +35,12 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
 
     public int PageSize { get; set; } = 1000;
 
+    /// <summary>The Authorization header of every request that had one.</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
+    /// <summary>The access token the metadata-server path hands out.</summary>
+    public const string Token = "ya29.test-token";
+
     /// <summary>The next <paramref name="count"/> requests get a 503.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
 
@@ -47,6 +54,10 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
         server._app.Use(async (context, next) =>
         {
             server.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            if (context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+            {
+                server.Authorizations.Enqueue(authorization);
+            }
             if (Interlocked.Decrement(ref server._failures) >= 0)
             {
                 context.Response.StatusCode = 503;
@@ -58,6 +69,11 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
         server._app.MapGet("/storage/v1/b/{bucket}/o/{**name}", (Delegate)server.Get);
         server._app.MapPost("/upload/storage/v1/b/{bucket}/o", (Delegate)server.InsertAsync);
         server._app.MapGet("/storage/v1/b/{bucket}/o", (Delegate)server.List);
+        // The metadata server's token endpoint, as Cloud Run's answers it (only with Metadata-Flavor: Google).
+        server._app.MapGet("/computeMetadata/v1/instance/service-accounts/default/token", (HttpContext context) =>
+            context.Request.Headers["Metadata-Flavor"] == "Google"
+                ? Results.Json(new Dictionary<string, object> { ["access_token"] = Token, ["expires_in"] = 3599, ["token_type"] = "Bearer" })
+                : Results.StatusCode(403));
         await server._app.StartAsync();
         server.Endpoint = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return server;

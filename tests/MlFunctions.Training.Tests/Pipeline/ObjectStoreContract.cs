@@ -136,6 +136,18 @@ public sealed class GcsObjectStoreTests(GcsFixture gcs) : ObjectStoreContract, I
     }
 
     [Fact]
+    public async Task Requests_carry_a_bearer_token_from_the_metadata_server()
+    {
+        var tokens = new MetadataTokenSource(gcs.Http, new Uri(gcs.Server.Endpoint + MetadataTokenSource.TokenPath));
+        var store = new GcsObjectStore(gcs.Http, "mlf-token", async ct => await tokens.GetAsync(ct), new Uri(gcs.Server.Endpoint + "/"), Quick);
+
+        await store.WriteAsync("a.json", Bytes("1"), "application/json", WriteCondition.Always, CancellationToken.None);
+        await store.ReadAsync("a.json", CancellationToken.None);
+
+        Assert.Contains($"Bearer {GcsJsonApiServer.Token}", gcs.Server.Authorizations);
+    }
+
+    [Fact]
     public async Task A_503_is_retried_with_backoff_and_a_store_that_keeps_failing_surfaces_a_clear_error()
     {
         var store = gcs.NewBucket(Quick);
