@@ -46,16 +46,5 @@ public sealed class OnUploadFunction
 
     private static bool IsCsv(string file) => file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && file.Length > 4;
 
-    private static bool IsModel(string model)
-    {
-        try
-        {
-            ModelNames.Check(model, "model");
-            return true;
-        }
-        catch (ProblemException)
-        {
-            return false;
-        }
-    }
+    private static bool IsModel(string model) => ModelNames.IsValid(model);
 }

@@ -6,8 +6,10 @@ namespace MlFunctions.Core.Models.Store;
 /// <summary>Model names and versions become storage keys, so they are checked: letters, digits, '.', '-', '_'; no traversal.</summary>
 public static partial class ModelNames
 {
+    public static bool IsValid(string value) => Pattern().IsMatch(value) && !value.Contains("..", StringComparison.Ordinal);
+
     public static string Check(string value, string what) =>
-        Pattern().IsMatch(value) && !value.Contains("..", StringComparison.Ordinal)
+        IsValid(value)
             ? value
             : throw Parameters.Invalid(what, $"'{value}' is not a valid {what}: use 1 to 64 letters, digits, '.', '-' or '_'.");
 
