@@ -4,19 +4,27 @@ using MlFunctions.Training.Retraining;
 
 namespace MlFunctions.Trainer;
 
-/// <summary>retrain jobs/MODEL/JOB.json [--bucket DIR]: runs one training job of a bucket folder by hand, as the platforms do on its event.</summary>
+/// <summary>
+/// retrain jobs/MODEL/JOB.json [--bucket DIR] [--rerun]: runs one training job of a bucket folder by
+/// hand, as the platforms do on its event; --rerun queues a failed (or stale) job again first.
+/// </summary>
 internal static class RetrainCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter console, TextWriter log)
     {
-        if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] != "--bucket"))
+        var rerun = args.Contains("--rerun");
+        var rest = args.Where(a => a != "--rerun").ToArray();
+        if (rest.Length is not (1 or 3) || (rest.Length == 3 && rest[1] != "--bucket"))
         {
-            await log.WriteLineAsync("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.json [--bucket DIR]").ConfigureAwait(false);
+            await log.WriteLineAsync("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.json [--bucket DIR] [--rerun]").ConfigureAwait(false);
             return 2;
         }
-        var bucket = new LocalFolderStore(args.Length == 3 ? args[2] : Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+        var bucket = new LocalFolderStore(rest.Length == 3 ? rest[2] : Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
         var clock = Stopwatch.StartNew();
-        var status = await new RetrainJob(bucket, line => log.WriteLine($"[{clock.Elapsed.TotalSeconds,5:F1}s] {line}")).RunAsync(args[0], CancellationToken.None).ConfigureAwait(false);
+        var job = new RetrainJob(bucket, line => log.WriteLine($"[{clock.Elapsed.TotalSeconds,5:F1}s] {line}"), timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable));
+        var status = rerun
+            ? await job.RerunAsync(rest[0], CancellationToken.None).ConfigureAwait(false)
+            : await job.RunAsync(rest[0], CancellationToken.None).ConfigureAwait(false);
         if (status is null)
         {
             return 1;

@@ -20,7 +20,7 @@ public sealed class RetrainRunner(IObjectStore bucket, Action<string> log)
             log($"{upload.Bucket}/{upload.Key}: not a job manifest of {Bucket.Bucket}, ignored");
             return null;
         }
-        return await new RetrainJob(Bucket, log).RunAsync(upload.Key, cancellationToken).ConfigureAwait(false);
+        return await new RetrainJob(Bucket, log, timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable)).RunAsync(upload.Key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The bucket: MLF_STORAGE picks the kind (the platform's own by default), MLF_BUCKET names it.</summary>

@@ -60,7 +60,7 @@ public sealed class BucketWorker(LocalFolderStore bucket, OnUploadFunction onUpl
 
     private async Task RetrainLoopAsync(CancellationToken stoppingToken)
     {
-        var job = new RetrainJob(bucket, line => log.LogInformation("  {Line}", line));
+        var job = new RetrainJob(bucket, line => log.LogInformation("  {Line}", line), timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable));
         await foreach (var key in _jobs.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try

@@ -8,16 +8,56 @@ namespace MlFunctions.Training.Retraining;
 /// <summary>
 /// The retrain job: jobs/&lt;model&gt;/&lt;job-id&gt;.json in; a new model version, a champion decision and a
 /// status document out. A job is claimed by a conditional write of its status (queued -> running), so
-/// a redelivered event, or a second worker, finds it taken and does nothing.
+/// a redelivered event, or a second worker, finds it taken and does nothing. While it runs, the
+/// worker renews its status every heartbeat; a running job whose status has not been renewed for
+/// longer than <see cref="JobTimings.StaleAfter"/> is stale (its worker was killed or timed out), and
+/// the next event for it marks it failed. A failed job can be run again with <see cref="RerunAsync"/>.
 /// </summary>
-public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvider? clock = null)
+public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvider? clock = null, JobTimings? timings = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly JobTimings _timings = timings ?? JobTimings.Default;
 
     /// <summary>Runs the job at <paramref name="manifestKey"/>; its final status, or null when there was nothing to run.</summary>
     public async Task<JobStatus?> RunAsync(string manifestKey, CancellationToken cancellationToken)
     {
-        if (BucketLayout.ParseJob(manifestKey) is not var (model, jobId))
+        if (await ReadManifestAsync(manifestKey, cancellationToken).ConfigureAwait(false) is not { } job)
+        {
+            return null;
+        }
+        var claimed = await ClaimAsync(job, cancellationToken).ConfigureAwait(false);
+        if (claimed is null)
+        {
+            return null;
+        }
+        return await RunClaimedAsync(job, claimed.Value.Running, claimed.Value.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a failed job again (a conditional write, so two reruns do not both run it) and runs it.</summary>
+    public async Task<JobStatus?> RerunAsync(string manifestKey, CancellationToken cancellationToken)
+    {
+        if (await ReadManifestAsync(manifestKey, cancellationToken).ConfigureAwait(false) is not { } job)
+        {
+            return null;
+        }
+        var statusKey = BucketLayout.JobStatus(job.Model, job.JobId);
+        var current = await store.ReadJsonAsync(statusKey, CoreJsonContext.Web.JobStatus, cancellationToken).ConfigureAwait(false);
+        if (current is { } found && found.Value.State == JobStates.Failed)
+        {
+            var queued = found.Value.Next(JobStates.Queued, _clock.GetUtcNow(), "queued again") with { Worker = null };
+            if (await store.WriteJsonAsync(statusKey, queued, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(found.ETag), cancellationToken).ConfigureAwait(false) is null)
+            {
+                log($"Job {job.JobId} changed while it was being queued again: nothing to do");
+                return null;
+            }
+            log($"Job {job.JobId} of '{job.Model}' queued again");
+        }
+        return await RunAsync(manifestKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<JobManifest?> ReadManifestAsync(string manifestKey, CancellationToken cancellationToken)
+    {
+        if (BucketLayout.ParseJob(manifestKey) is null)
         {
             log($"{manifestKey}: not a job manifest, ignored");
             return null;
@@ -26,19 +66,19 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         if (manifest is null)
         {
             log($"{manifestKey}: no such job");
-            return null;
         }
-        var claimed = await ClaimAsync(manifest.Value.Value, cancellationToken).ConfigureAwait(false);
-        if (claimed is null)
-        {
-            return null;
-        }
-        var (running, etag) = claimed.Value;
-        var statusKey = BucketLayout.JobStatus(model, jobId);
+        return manifest?.Value;
+    }
+
+    private async Task<JobStatus> RunClaimedAsync(JobManifest job, JobStatus running, string etag, CancellationToken cancellationToken)
+    {
+        var statusKey = BucketLayout.JobStatus(job.Model, job.JobId);
         JobStatus final;
+        using var stopBeating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatAsync(statusKey, running, etag, stopBeating.Token);
         try
         {
-            final = await new ChampionChallenge(store, log, _clock).RunAsync(manifest.Value.Value, running, cancellationToken).ConfigureAwait(false);
+            final = await new ChampionChallenge(store, log, _clock).RunAsync(job, running, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -47,17 +87,45 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
             var reason = e is ProblemException or InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             final = running.Next(JobStates.Failed, _clock.GetUtcNow(), reason);
         }
+        finally
+        {
+            await stopBeating.CancelAsync().ConfigureAwait(false);
+        }
+        etag = await heartbeat.ConfigureAwait(false);
         if (await store.WriteJsonAsync(statusKey, final, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), cancellationToken).ConfigureAwait(false) is null)
         {
             // Only this worker writes a running job's status; if it changed, someone edited it by hand: keep theirs.
-            log($"Job {jobId} of '{model}': its status changed while it ran; the outcome ({final.State}) was not written over it");
+            log($"Job {job.JobId} of '{job.Model}': its status changed while it ran; the outcome ({final.State}) was not written over it");
             return final;
         }
-        log($"Job {jobId} of '{model}': {final.State}: {final.Reason}");
+        log($"Job {job.JobId} of '{job.Model}': {final.State}: {final.Reason}");
         return final;
     }
 
-    /// <summary>Moves the job from queued to running; null when it is not queued or another worker took it.</summary>
+    /// <summary>Renews the running status every heartbeat until stopped; the status's last ETag.</summary>
+    private async Task<string> HeartbeatAsync(string statusKey, JobStatus running, string etag, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_timings.Heartbeat, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var renewed = await store.WriteJsonAsync(statusKey, running with { UpdatedAt = _clock.GetUtcNow() }, CoreJsonContext.Web.JobStatus,
+                    WriteCondition.Unchanged(etag), CancellationToken.None).ConfigureAwait(false);
+                etag = renewed ?? etag;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped: the job is done.
+        }
+        return etag;
+    }
+
+    /// <summary>
+    /// Moves the job from queued to running; null when it is not queued or another worker took it. A
+    /// running job that stopped renewing its status is marked failed (stale) on the way.
+    /// </summary>
     private async Task<(JobStatus Running, string ETag)?> ClaimAsync(JobManifest job, CancellationToken cancellationToken)
     {
         var statusKey = BucketLayout.JobStatus(job.Model, job.JobId);
@@ -70,12 +138,21 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
             current = await store.ReadJsonAsync(statusKey, CoreJsonContext.Web.JobStatus, cancellationToken).ConfigureAwait(false);
         }
         var (status, etag) = current!.Value;
+        var now = _clock.GetUtcNow();
+        if (status.State == JobStates.Running && now - status.UpdatedAt > _timings.StaleAfter)
+        {
+            var stale = status.Next(JobStates.Failed, now,
+                $"stale: {status.Worker ?? "its worker"} last renewed the status at {status.UpdatedAt:u} and stopped (killed or timed out); no model was promoted; run it again to retry");
+            await store.WriteJsonAsync(statusKey, stale, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), cancellationToken).ConfigureAwait(false);
+            log($"Job {job.JobId} of '{job.Model}' was stale: marked failed");
+            return null;
+        }
         if (status.State != JobStates.Queued)
         {
             log($"Job {job.JobId} of '{job.Model}' is already {status.State}: nothing to do");
             return null;
         }
-        var running = status.Next(JobStates.Running, _clock.GetUtcNow(), "training") with { Worker = $"{Environment.MachineName}:{Environment.ProcessId}" };
+        var running = status.Next(JobStates.Running, now, "training") with { Worker = $"{Environment.MachineName}:{Environment.ProcessId}" };
         var claimed = await store.WriteJsonAsync(statusKey, running, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), cancellationToken).ConfigureAwait(false);
         if (claimed is null)
         {

@@ -55,11 +55,11 @@ public sealed class TrainerServer : IAsyncDisposable
         throw new TimeoutException("The Trainer never started listening.");
     }
 
-    /// <summary>A bucket with the penguin spec and a queued job for penguins.csv, made by on-upload: the job manifest's key.</summary>
-    public static async Task<string> QueueJobAsync(IObjectStore bucket)
+    /// <summary>A bucket with the penguin spec and a queued job for penguins.csv (or <paramref name="data"/>), made by on-upload: the job manifest's key.</summary>
+    public static async Task<string> QueueJobAsync(IObjectStore bucket, byte[]? data = null)
     {
         await SampleBucket.WritePenguinSpecAsync(bucket);
-        var csv = await File.ReadAllBytesAsync(RepoPaths.Penguins);
+        var csv = data ?? await File.ReadAllBytesAsync(RepoPaths.Penguins);
         var etag = await bucket.WriteAsync("training/penguins/all.csv", csv, "text/csv", WriteCondition.Always, CancellationToken.None);
         var onUpload = new OnUploadFunction(FunctionLimits.Default, new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero), ImageVariant.Parse(null, FunctionLimits.Default));
         var queued = await onUpload.HandleAsync(new ObjectCreated(bucket.Bucket, "training/penguins/all.csv", csv.Length, etag), bucket, CancellationToken.None);
