@@ -16,7 +16,16 @@ public static class LocalHost
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Build(args);
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"serve: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
         await SampleModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
@@ -29,18 +38,21 @@ public static class LocalHost
     public static LocalFolderStore BucketStore(string[] args) => new(Bucket(args));
 
     /// <summary>
-    /// Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one, and '--bucket DIR'
-    /// the folder models are served from. Limits come from the environment unless given.
+    /// Builds the host; '--port N' (or MLF_PORT) picks the port, 0 for any free one, '--bucket DIR'
+    /// the folder models are served from, '--host ADDR' the address (loopback by default) and
+    /// '--api-key KEY' (or MLF_API_KEY) the key every request but /healthz must carry, which any
+    /// address but loopback requires. Limits come from the environment unless given.
     /// </summary>
     public static WebApplication Build(string[] args, FunctionLimits? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var port = Port(args);
-        // Loopback only: this host has no authentication of its own.
+        var address = Address(args);
+        var apiKey = ApiKeyGate.FromSettings(Option(args, "--api-key") ?? Environment.GetEnvironmentVariable("MLF_API_KEY"), address);
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+            kestrel.Listen(address, port);
             // The pipeline enforces the body limit itself, so the refusal is problem+json, not a bare 413.
             kestrel.Limits.MaxRequestBodySize = null;
         });
@@ -55,6 +67,7 @@ public static class LocalHost
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));
 
+        apiKey?.Register(app);
         app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapCatalog(pipeline);
@@ -69,6 +82,17 @@ public static class LocalHost
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>'--host ADDR' (or MLF_HOST): 127.0.0.1 unless asked; any other address needs an API key.</summary>
+    private static System.Net.IPAddress Address(string[] args)
+    {
+        var text = Option(args, "--host") ?? Environment.GetEnvironmentVariable("MLF_HOST");
+        if (string.IsNullOrEmpty(text))
+        {
+            return System.Net.IPAddress.Loopback;
+        }
+        return System.Net.IPAddress.TryParse(text, out var address) ? address : throw new ArgumentException($"The host must be an IP address, such as 127.0.0.1 or 0.0.0.0, not '{text}'.");
     }
 
     private static int Port(string[] args)

@@ -20,6 +20,7 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType MissingColumn = new("missing-column", "A column the spec needs is missing", 400);
     public static readonly ProblemType TooManyRecords = new("too-many-records", "The request has more records than the limit", 413);
     public static readonly ProblemType ModelNotFound = new("model-not-found", "No such model or version", 404);
+    public static readonly ProblemType Unauthorized = new("unauthorized", "The request has no valid API key", 401);
     public static readonly ProblemType NotFound = new("not-found", "No function answers at this path", 404);
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The function does not accept this method", 405);
     public static readonly ProblemType Internal = new("internal-error", "The function failed; the fault is ours", 500);
