@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MlFunctions.Testing;
 
@@ -95,6 +96,35 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         Assert.NotEmpty(lines);
         Assert.All(lines, line => JsonDocument.Parse(line));
         Assert.Contains(lines, line => JsonDocument.Parse(line).RootElement.TryGetProperty("requestId", out _));
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_a_413_problem_below_lambdas_own_6_mb_payload_limit()
+    {
+        // The default limit (4 MiB) stays under Lambda's 6 MB payload once base64 has grown it by a third.
+        Assert.True(Core.Contract.FunctionLimits.Default.MaxBodyBytes * 4 / 3 < 6_000_000);
+        var tooLarge = new byte[Core.Contract.FunctionLimits.Default.MaxBodyBytes + 1];
+        Photo.CopyTo(tooLarge, 0);
+
+        var outcome = await _emulator.InvokeAsync(HttpEvent(tooLarge, "width=10"));
+
+        Assert.False(outcome.IsError, outcome.Body);
+        var response = JsonDocument.Parse(outcome.Body).RootElement;
+        Assert.Equal(413, response.GetProperty("statusCode").GetInt32());
+        Assert.Equal("application/problem+json", response.GetProperty("headers").GetProperty("content-type").GetString());
+    }
+
+    [Fact]
+    public async Task Request_bodies_and_secrets_are_never_logged()
+    {
+        const string secret = "sk-live-THIS-MUST-NOT-BE-LOGGED";
+        var body = Encoding.UTF8.GetBytes($$"""{"scores": [[0.5]], "labels": ["{{secret}}"]}""");
+        await _emulator.InvokeAsync(HttpEvent(body, "width=10&token=" + secret, "application/json"));
+        await _emulator.InvokeAsync(HttpEvent("not an image"u8.ToArray(), "key=" + secret));
+        await Task.Delay(200);
+
+        Assert.NotEmpty(_bootstrap.Output);
+        Assert.DoesNotContain(_bootstrap.Output, line => line.Contains(secret, StringComparison.Ordinal));
     }
 
     [Fact]

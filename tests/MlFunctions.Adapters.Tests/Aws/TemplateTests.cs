@@ -73,6 +73,15 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void The_http_api_requires_iam_by_default_and_documents_jwt()
+    {
+        var api = ResourceBlock().Matches(Template).Single(m => m.Groups["id"].Value == "HttpApi").Groups["body"].Value;
+        Assert.Contains("EnableIamAuthorizer: true", api);
+        Assert.Contains("DefaultAuthorizer: AWS_IAM", api);
+        Assert.Contains("#     DefaultAuthorizer: Jwt", Template);
+    }
+
+    [Fact]
     public void Functions_run_on_amazon_linux_2023_with_a_choice_of_architecture()
     {
         Assert.Contains("Runtime: provided.al2023", Template);

@@ -75,6 +75,16 @@ public sealed class GcpFunctionTests : IAsyncDisposable
         Assert.Contains("FUNCTION_TARGET 'nope'", result.Error);
     }
 
+    [Fact]
+    public void The_readme_deploys_to_cloud_run_without_unauthenticated_access()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Replace("\\\n", " ", StringComparison.Ordinal);
+        var deploys = readme.Split('\n').Where(line => line.StartsWith("gcloud run deploy", StringComparison.Ordinal)).ToArray();
+
+        Assert.NotEmpty(deploys);
+        Assert.All(deploys, line => Assert.Contains("--no-allow-unauthenticated", line, StringComparison.Ordinal));
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var binary in _binaries)
