@@ -28,6 +28,19 @@ public static class BlobEvents
     /// <exception cref="FormatException">The payload is neither.</exception>
     public static ObjectCreated Parse(CustomHandlerRequest payload)
     {
+        try
+        {
+            return ParseChecked(payload);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong JSON type, or a string that is not valid UTF-8.
+            throw new FormatException(e.Message, e);
+        }
+    }
+
+    private static ObjectCreated ParseChecked(CustomHandlerRequest payload)
+    {
         var metadata = payload.Metadata ?? [];
         if (Text(metadata, "BlobTrigger") is { } path)
         {
@@ -53,8 +66,8 @@ public static class BlobEvents
     private static ObjectCreated FromEventGrid(JsonElement e)
     {
         const string marker = "/blobServices/default/containers/";
-        var type = Property(e, "eventType")?.GetString();
-        var subject = Property(e, "subject")?.GetString() ?? "";
+        var type = Property(e, "eventType") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null;
+        var subject = Property(e, "subject") is { ValueKind: JsonValueKind.String } s ? s.GetString()! : "";
         if (type != "Microsoft.Storage.BlobCreated" || !subject.StartsWith(marker, StringComparison.Ordinal) || !subject.Contains("/blobs/", StringComparison.Ordinal))
         {
             throw new FormatException($"the Event Grid event is '{type}' for '{subject}', not Microsoft.Storage.BlobCreated for a blob.");
@@ -93,6 +106,10 @@ public static class BlobEvents
 
     private static JsonElement? Property(JsonElement element, string name)
     {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
         foreach (var property in element.EnumerateObject())
         {
             if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))

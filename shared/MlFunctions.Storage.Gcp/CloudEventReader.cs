@@ -38,6 +38,18 @@ public static class CloudEventReader
     /// <exception cref="FormatException">The data lacks the bucket or the name.</exception>
     public static ObjectCreated? Finalized(CloudEvent cloudEvent)
     {
+        try
+        {
+            return FinalizedChecked(cloudEvent);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException(e.Message, e); // a string that is not valid UTF-8
+        }
+    }
+
+    private static ObjectCreated? FinalizedChecked(CloudEvent cloudEvent)
+    {
         if (cloudEvent.Type != StorageFinalized)
         {
             return null;

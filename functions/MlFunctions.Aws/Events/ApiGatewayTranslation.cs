@@ -1,12 +1,19 @@
 using System.Text;
+using System.Text.Json;
 using MlFunctions.Core.Contract;
 
 namespace MlFunctions.Aws.Events;
 
 /// <summary>API Gateway payload 2.0 to and from the transport-neutral contract.</summary>
-internal static class ApiGatewayTranslation
+public static class ApiGatewayTranslation
 {
-    public static FunctionRequest ToRequest(ApiGatewayV2Request e)
+    /// <summary>The request an API Gateway 2.0 or Function URL event carries.</summary>
+    /// <exception cref="JsonException">The event is not JSON of that shape.</exception>
+    /// <exception cref="FormatException">Its body is marked base64 but is not.</exception>
+    public static FunctionRequest Parse(byte[] payload) =>
+        ToRequest(JsonSerializer.Deserialize(payload, AwsJsonContext.Default.ApiGatewayV2Request) ?? throw new JsonException("The event is JSON null."));
+
+    internal static FunctionRequest ToRequest(ApiGatewayV2Request e)
     {
         var headers = e.Headers ?? [];
         var body = e.Body is null ? [] : e.IsBase64Encoded ? Convert.FromBase64String(e.Body) : Encoding.UTF8.GetBytes(e.Body);
@@ -22,7 +29,7 @@ internal static class ApiGatewayTranslation
     }
 
     /// <summary>JSON, CSV and problem bodies go as text; images and tensors as base64.</summary>
-    public static ApiGatewayV2Response ToResponse(FunctionResponse response)
+    internal static ApiGatewayV2Response ToResponse(FunctionResponse response)
     {
         var headers = response.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value);
         headers["content-type"] = response.ContentType;

@@ -15,8 +15,7 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
 
     public async Task<LambdaResult> HandleAsync(byte[] payload, CancellationToken cancellationToken)
     {
-        var request = ApiGatewayTranslation.ToRequest(
-            JsonSerializer.Deserialize(payload, AwsJsonContext.Default.ApiGatewayV2Request) ?? throw new JsonException("The event is JSON null."));
+        var request = ApiGatewayTranslation.Parse(payload);
         var response = await pipeline.InvokeAsync(function, request, cancellationToken).ConfigureAwait(false);
         return new LambdaResult(JsonSerializer.SerializeToUtf8Bytes(ApiGatewayTranslation.ToResponse(response), AwsJsonContext.Default.ApiGatewayV2Response), response.Status);
     }

@@ -12,6 +12,12 @@ public static class JsonBody
         {
             throw ProblemType.EmptyBody.With("Send a JSON object as the request body.");
         }
+        // JSON is UTF-8; the reader only checks a string's bytes when the string is read, deep inside a
+        // function, so the whole body is checked here (a vectorised pass) and refused as a 400.
+        if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
+        {
+            throw ProblemType.InvalidJson.With("The body is not valid UTF-8.");
+        }
         try
         {
             return JsonSerializer.Deserialize(request.Body.Span, type)

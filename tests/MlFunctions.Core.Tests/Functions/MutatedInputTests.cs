@@ -4,9 +4,9 @@ using MlFunctions.Testing;
 namespace MlFunctions.Core.Tests.Functions;
 
 /// <summary>
-/// Real inputs, mutated with a fixed seed (truncated, bits flipped, bytes overwritten): every answer
-/// must be a 2xx or a 4xx problem, never a 5xx or an escaping exception. A small, repeatable sample of
-/// what the fuzzing issue will run at scale.
+/// Real inputs, mutated with a fixed seed (<see cref="Mutator"/>): every answer must be a 2xx or a 4xx
+/// problem, never a 5xx or an escaping exception. A small, repeatable sample of what the fuzz program
+/// (tests/MlFunctions.Fuzz) runs at scale.
 /// </summary>
 public sealed class MutatedInputTests
 {
@@ -23,7 +23,7 @@ public sealed class MutatedInputTests
     public async Task Mutated_images_never_give_a_5xx(string function, string query)
     {
         var seeds = new[] { File.ReadAllBytes(RepoPaths.ExifImage("Portrait_5")), SyntheticImages.Gradient(40, 30).ToPng(), SyntheticImages.PngHeaderOnly(640, 480) };
-        await AssertNo5xxAsync(function, query, seeds, new Random(2026));
+        await AssertNo5xxAsync(function, query, seeds, new Mutator(2026).Bytes);
     }
 
     [Fact]
@@ -31,42 +31,17 @@ public sealed class MutatedInputTests
     {
         var features = """{"spec": {"columns": [{"name": "x", "kind": "numeric", "fitted": {"fill": 1, "mean": 2, "std": 3}}, {"name": "t", "kind": "text", "buckets": 8, "charNgrams": [2, 3]}]}, "records": [{"x": 1.5, "t": "hello world"}]}""";
         var format = """{"logits": [[1, 2, 3], [0.5, -1, 2]], "labels": ["a", "b", "c"], "topK": 2, "threshold": 0.3, "output": "csv"}""";
-        await AssertNo5xxAsync("features", "", [Encoding.UTF8.GetBytes(features)], new Random(7));
-        await AssertNo5xxAsync("format", "", [Encoding.UTF8.GetBytes(format)], new Random(8));
+        await AssertNo5xxAsync("features", "", [Encoding.UTF8.GetBytes(features)], new Mutator(7).Json);
+        await AssertNo5xxAsync("format", "", [Encoding.UTF8.GetBytes(format)], new Mutator(8).Json);
     }
 
-    private static async Task AssertNo5xxAsync(string function, string query, byte[][] seeds, Random random)
+    private static async Task AssertNo5xxAsync(string function, string query, byte[][] seeds, Func<byte[], byte[]> mutate)
     {
         for (var i = 0; i < Cases; i++)
         {
-            var input = Mutate(seeds[i % seeds.Length], random);
+            var input = mutate(seeds[i % seeds.Length]);
             var response = await FunctionCall.InvokeAsync(function, query, input);
             Assert.True(response.Status < 500, $"{function} case {i} ({input.Length} bytes) answered {response.Status}: {Encoding.UTF8.GetString(response.Body.Span)}");
-        }
-    }
-
-    private static byte[] Mutate(byte[] seed, Random random)
-    {
-        var bytes = seed.ToArray();
-        switch (random.Next(3))
-        {
-            case 0:
-                return bytes[..random.Next(bytes.Length)];
-            case 1:
-                for (var flips = random.Next(1, 20); flips > 0; flips--)
-                {
-                    var at = random.Next(bytes.Length);
-                    bytes[at] ^= (byte)(1 << random.Next(8));
-                }
-                return bytes;
-            default:
-                // Overwrite a run near the start, where headers and declared sizes live.
-                var start = random.Next(Math.Min(bytes.Length, 64));
-                for (var j = start; j < Math.Min(bytes.Length, start + random.Next(1, 8)); j++)
-                {
-                    bytes[j] = (byte)random.Next(256);
-                }
-                return bytes;
         }
     }
 }

@@ -58,6 +58,19 @@ public sealed class PredictFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_whose_strings_are_not_utf8_is_a_400_not_a_5xx()
+    {
+        // Found by the fuzz program: the JSON reader only checks a string's bytes when it is read.
+        await Publish(TestBundles.Multiclass("pets", "v1"));
+        byte[] body = [.. Encoding.UTF8.GetBytes("{\"records\": [{\"x\": 1, \"colour\": \""), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("\"}]}")];
+
+        var response = await FunctionCall.InvokeAsync("predict", "", body, models: _models, model: "pets");
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("not valid UTF-8", Encoding.UTF8.GetString(response.Body.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Binary_models_decide_at_the_threshold()
     {
         await Publish(TestBundles.Binary("spam", "v1"));
