@@ -10,7 +10,7 @@ namespace MlFunctions.Adapters.Tests.Azure;
 /// </summary>
 public sealed class AzureHandlerTests : IAsyncLifetime
 {
-    private AzureHandlerProcess _handler = null!;
+    private HttpProcess _handler = null!;
 
     public async Task InitializeAsync() => _handler = await AzureHandlerProcess.StartAsync();
 

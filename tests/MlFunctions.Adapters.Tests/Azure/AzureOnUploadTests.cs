@@ -14,7 +14,7 @@ namespace MlFunctions.Adapters.Tests.Azure;
 /// </summary>
 public sealed class AzureOnUploadTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
-    private AzureHandlerProcess _handler = null!;
+    private HttpProcess _handler = null!;
     private IObjectStore _container = null!;
 
     public async Task InitializeAsync()

@@ -14,7 +14,7 @@ namespace MlFunctions.Adapters.Tests.Gcp;
 /// </summary>
 public sealed class GcpCloudEventTests(GcsFixture gcs) : IClassFixture<GcsFixture>, IAsyncLifetime
 {
-    private GcpBinary _binary = null!;
+    private HttpProcess _binary = null!;
     private IObjectStore _bucket = null!;
 
     public async Task InitializeAsync()

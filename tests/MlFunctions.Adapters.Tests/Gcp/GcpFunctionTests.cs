@@ -7,7 +7,7 @@ namespace MlFunctions.Adapters.Tests.Gcp;
 /// <summary>The real Native AOT binary on the Functions Framework contract: PORT, FUNCTION_TARGET, every path to the function.</summary>
 public sealed class GcpFunctionTests : IAsyncDisposable
 {
-    private readonly List<GcpBinary> _binaries = [];
+    private readonly List<HttpProcess> _binaries = [];
     private readonly string _models = Directory.CreateTempSubdirectory("mlf-gcp-models-").FullName;
 
     private async Task<HttpClient> StartAsync(string target)
