@@ -17,6 +17,7 @@ public sealed class OnUploadFunction
     /// <summary>The prefixes on-upload is triggered by; deployment files are checked against them.</summary>
     public static readonly string[] Prefixes = [BucketLayout.IncomingImages, BucketLayout.Training, BucketLayout.Batch];
 
+    private readonly FunctionLimits _limits;
     private readonly ImageUploads _images;
     private readonly TrainingUploads _training;
     private readonly BatchUploads _batch;
@@ -24,6 +25,7 @@ public sealed class OnUploadFunction
     public OnUploadFunction(FunctionLimits limits, ModelCache models, IReadOnlyList<ImageVariant> variants, TimeProvider? clock = null)
     {
         clock ??= TimeProvider.System;
+        _limits = limits;
         _images = new ImageUploads(limits, variants, clock);
         _training = new TrainingUploads(limits, clock);
         _batch = new BatchUploads(limits, models, clock);
@@ -34,6 +36,12 @@ public sealed class OnUploadFunction
         if (ObjectKeys.Problem(upload.Key) is { } problem)
         {
             return Task.FromResult(UploadOutcome.Ignored(upload.Key, problem));
+        }
+        if (upload.Size > _limits.MaxObjectBytes)
+        {
+            // Refused on the event's word, before a byte is read: a huge upload must not fill the memory.
+            return Task.FromResult(new UploadOutcome(upload.Key, "refused", UploadResults.Rejected,
+                $"{upload.Size:N0} bytes is over the limit of {_limits.MaxObjectBytes:N0} (MLF_MAX_OBJECT_BYTES); not read", []));
         }
         return upload.Key.Split('/') switch
         {
