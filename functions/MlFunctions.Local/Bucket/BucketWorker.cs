@@ -15,9 +15,26 @@ public sealed class BucketWorker(LocalFolderStore bucket, OnUploadFunction onUpl
     private readonly Channel<ObjectCreated> _uploads = Channel.CreateUnbounded<ObjectCreated>();
     private readonly Channel<string> _jobs = Channel.CreateUnbounded<string>();
 
+    private BucketWatcher? _watcher;
+
+    /// <summary>
+    /// The watcher takes its first look at the folder here, while the host starts, not in ExecuteAsync,
+    /// which runs in the background (.NET 10): a file dropped just after start must count as new.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _watcher = new BucketWatcher(bucket, [.. OnUploadFunction.Prefixes, BucketLayout.Jobs], Enqueue);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _watcher?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var watcher = new BucketWatcher(bucket, [.. OnUploadFunction.Prefixes, BucketLayout.Jobs], Enqueue);
         log.LogInformation("Watching {Bucket}: drop files under {Prefixes}", bucket.Root, string.Join(", ", OnUploadFunction.Prefixes));
         // Jobs queued while the host was down: each is run unless its status says it is no longer queued.
         await foreach (var key in bucket.ListAsync(BucketLayout.Jobs, stoppingToken).ConfigureAwait(false))

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MlFunctions.Core.Storage;
 
 /// <summary>
@@ -17,11 +15,5 @@ public sealed class LazyObjectStore(string bucket, Func<IObjectStore> create) : 
     public Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken) =>
         _store.Value.WriteAsync(key, content, contentType, condition, cancellationToken);
 
-    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var key in _store.Value.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
-        {
-            yield return key;
-        }
-    }
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => _store.Value.ListAsync(prefix, cancellationToken);
 }

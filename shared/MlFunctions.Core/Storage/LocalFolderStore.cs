@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Runtime.CompilerServices;
 
 namespace MlFunctions.Core.Storage;
 
@@ -87,26 +86,18 @@ public sealed class LocalFolderStore : IObjectStore
         }
     }
 
-    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => Keys(prefix).ToAsyncEnumerable();
+
+    /// <summary>The keys under <paramref name="prefix"/>, in ordinal order; a partial last segment filters file names.</summary>
+    private IEnumerable<string> Keys(string prefix)
     {
-        // The deepest folder the prefix names; a partial last segment filters file names below it.
         var slash = prefix.LastIndexOf('/');
         var folder = slash < 0 ? Root : PathOf(prefix[..slash]);
-        if (!Directory.Exists(folder))
-        {
-            yield break;
-        }
-        var keys = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        return !Directory.Exists(folder) ? [] : Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(KeyOf)
             .OfType<string>()
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return key;
-        }
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     public static string ETagOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(XxHash128.Hash(content));

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
-using MlFunctions.Core.Uploads;
 using MlFunctions.Testing;
 using MlFunctions.Testing.Servers;
 
@@ -36,12 +34,8 @@ public sealed class RetrainLambdaTests(S3rverFixture s3) : IClassFixture<S3rverF
     [Fact]
     public async Task A_job_manifest_event_trains_and_promotes_once()
     {
-        await SampleBucket.WritePenguinSpecAsync(_bucket);
-        var csv = await File.ReadAllBytesAsync(RepoPaths.Penguins);
-        var etag = await _bucket.WriteAsync("training/penguins/all.csv", csv, "text/csv", WriteCondition.Always, CancellationToken.None);
-        var onUpload = new OnUploadFunction(FunctionLimits.Default, new ModelCache(new ObjectModelStore(_bucket), TimeSpan.Zero), ImageVariant.Parse(null, FunctionLimits.Default));
-        var queued = await onUpload.HandleAsync(new ObjectCreated(_bucket.Bucket, "training/penguins/all.csv", csv.Length, etag), _bucket, CancellationToken.None);
-        var (status, manifest) = (queued.Written[0], queued.Written[1]);
+        var manifest = await SampleBucket.QueuePenguinJobAsync(_bucket);
+        var status = BucketLayout.JobStatus("penguins", BucketLayout.ParseJob(manifest)!.Value.JobId);
 
         var ignored = await _emulator.InvokeAsync(S3Event(status), TimeSpan.FromMinutes(2));
         var trained = await _emulator.InvokeAsync(S3Event(manifest), TimeSpan.FromMinutes(2));

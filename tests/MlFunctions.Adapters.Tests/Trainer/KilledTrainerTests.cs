@@ -5,6 +5,7 @@ using MlFunctions.Core.Json;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Testing;
+using MlFunctions.Testing.Servers;
 using MlFunctions.Training.Retraining;
 
 namespace MlFunctions.Adapters.Tests.Trainer;
@@ -26,7 +27,7 @@ public sealed class KilledTrainerTests : IDisposable
         // 200 copies of penguins.csv: about two seconds of training, time enough to kill it while it runs.
         var lines = File.ReadAllLines(RepoPaths.Penguins);
         var big = Encoding.UTF8.GetBytes(string.Join('\n', [lines[0], .. Enumerable.Repeat(lines[1..], 200).SelectMany(l => l)]) + "\n");
-        var manifest = await QueueAsync(bucket, big);
+        var manifest = await SampleBucket.QueuePenguinJobAsync(bucket, big);
         var statusKey = BucketLayout.JobStatus("penguins", BucketLayout.ParseJob(manifest)!.Value.JobId);
 
         var start = new ProcessStartInfo("dotnet", [TrainerDll, "retrain", manifest, "--bucket", _root]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
@@ -62,8 +63,6 @@ public sealed class KilledTrainerTests : IDisposable
         Assert.Equal(JobStates.Succeeded, await StateAsync(bucket, statusKey));
         Assert.NotNull(await models.ReadChampionAsync("penguins", CancellationToken.None));
     }
-
-    private static async Task<string> QueueAsync(LocalFolderStore bucket, byte[] csv) => await TrainerServer.QueueJobAsync(bucket, csv);
 
     private static async Task<string?> StateAsync(IObjectStore bucket, string statusKey)
     {

@@ -17,7 +17,7 @@ public sealed class AzureRetrainTests(AzuriteFixture azurite) : IClassFixture<Az
     public async Task A_blob_trigger_payload_for_a_job_manifest_trains_and_promotes_once()
     {
         var container = await azurite.NewBucketAsync();
-        var manifest = await TrainerServer.QueueJobAsync(container);
+        var manifest = await SampleBucket.QueuePenguinJobAsync(container);
         await using var trainer = await TrainerServer.StartAsync(new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString, ["MLF_BUCKET"] = container.Bucket,
@@ -59,7 +59,7 @@ public sealed class GoogleRetrainTests(GcsFixture gcs) : IClassFixture<GcsFixtur
     public async Task A_finalized_event_for_a_job_manifest_trains_and_promotes()
     {
         var bucket = await gcs.NewBucketAsync();
-        var manifest = await TrainerServer.QueueJobAsync(bucket);
+        var manifest = await SampleBucket.QueuePenguinJobAsync(bucket);
         await using var trainer = await TrainerServer.StartAsync(new Dictionary<string, string>
         {
             ["FUNCTION_TARGET"] = "retrain", ["MLF_BUCKET"] = bucket.Bucket, ["STORAGE_EMULATOR_HOST"] = gcs.Server.Endpoint,
