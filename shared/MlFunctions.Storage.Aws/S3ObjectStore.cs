@@ -10,11 +10,24 @@ namespace MlFunctions.Storage.Aws;
 /// <summary>
 /// A bucket on S3. Create-only and replace-if-unchanged are S3's conditional writes (PutObject with
 /// If-None-Match: * or If-Match: etag); a precondition that does not hold is a 412 (or a 409 when
-/// another conditional write to the key is in flight, or a 404 for If-Match on a missing key).
+/// another conditional write to the key is in flight, or a 404 for If-Match on a missing key). The
+/// SDK retries 429s, 5xx answers, network failures and timeouts (standard mode, as
+/// <see cref="Configure"/> sets it); what still fails becomes an <see cref="ObjectStoreException"/>.
 /// </summary>
 public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
 {
+    private readonly int _attempts = client.Config.MaxErrorRetry + 1;
+
     public string Bucket { get; } = bucket;
+
+    /// <summary>Sets the SDK's retries (standard mode: exponential backoff with jitter) and its per-try timeout from <paramref name="retry"/>.</summary>
+    public static AmazonS3Config Configure(AmazonS3Config config, StoreRetry retry)
+    {
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = retry.Attempts - 1;
+        config.Timeout = retry.AttemptTimeout;
+        return config;
+    }
 
     /// <summary>
     /// The bucket in MLF_BUCKET with the SDK's usual credentials and region (a Lambda's role);
@@ -27,7 +40,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         var config = endpoint is null
             ? new AmazonS3Config()
             : new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = setting("AWS_REGION") ?? "us-east-1" };
-        return new S3ObjectStore(new AmazonS3Client(config), bucket);
+        return new S3ObjectStore(new AmazonS3Client(Configure(config, StoreRetry.Default)), bucket);
     }
 
     public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
@@ -42,6 +55,10 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+        catch (Exception e) when (Unavailable(e, cancellationToken))
+        {
+            throw Failure("read", key, e);
         }
     }
 
@@ -67,6 +84,10 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         {
             return null;
         }
+        catch (Exception e) when (Unavailable(e, cancellationToken))
+        {
+            throw Failure("write", key, e);
+        }
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -75,7 +96,14 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         ListObjectsV2Response response;
         do
         {
-            response = await client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                response = await client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Unavailable(e, cancellationToken))
+            {
+                throw Failure("list", prefix, e);
+            }
             foreach (var item in response.S3Objects ?? [])
             {
                 yield return item.Key;
@@ -84,6 +112,17 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         }
         while (response.IsTruncated == true);
     }
+
+    /// <summary>What the SDK gave up on: an error answer, a network failure, or a try that timed out (not our own cancellation).</summary>
+    private static bool Unavailable(Exception e, CancellationToken cancellationToken) =>
+        e is AmazonServiceException or HttpRequestException or IOException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private ObjectStoreException Failure(string operation, string key, Exception e) => ObjectStoreException.After("S3", operation, key, _attempts, e switch
+    {
+        AmazonServiceException service when service.StatusCode != 0 => $"{(int)service.StatusCode} {service.ErrorCode}: {service.Message}",
+        OperationCanceledException or TimeoutException => $"no answer within {client.Config.Timeout?.TotalSeconds:0.###} s",
+        _ => e.Message,
+    }, e);
 
     private static bool IsConditionFailure(AmazonServiceException e, WriteCondition condition) =>
         (condition.CreateOnly || condition.IfMatch is not null)

@@ -9,13 +9,14 @@ namespace MlFunctions.Storage.Gcp;
 /// <summary>
 /// A bucket on Google Cloud Storage through its JSON API. The ETag is the object's generation:
 /// create-only is ifGenerationMatch=0 and replace-if-unchanged ifGenerationMatch=&lt;generation&gt;, and
-/// a 412 means the condition did not hold. 429 and 5xx answers and network failures are retried with
-/// exponential backoff and jitter; after the last attempt the failure surfaces.
+/// a 412 means the condition did not hold. 429 and 5xx answers, network failures and tries that time
+/// out are retried as <see cref="StoreRetry"/> says (Google's client libraries are not in the mirror,
+/// and a handful of JSON API calls do not need them); after the last try an <see cref="ObjectStoreException"/>.
 /// </summary>
-public sealed class GcsObjectStore(HttpClient http, string bucket, Func<CancellationToken, Task<string?>> token, Uri? endpoint = null, GcsRetry? retry = null) : IObjectStore
+public sealed class GcsObjectStore(HttpClient http, string bucket, Func<CancellationToken, Task<string?>> token, Uri? endpoint = null, StoreRetry? retry = null) : IObjectStore
 {
     private readonly Uri _endpoint = endpoint ?? new Uri("https://storage.googleapis.com/");
-    private readonly GcsRetry _retry = retry ?? GcsRetry.Default;
+    private readonly StoreRetry _retry = retry ?? StoreRetry.Default;
 
     public string Bucket { get; } = bucket;
 
@@ -38,7 +39,7 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
     public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         var uri = new Uri(_endpoint, $"storage/v1/b/{Escape(Bucket)}/o/{Escape(ObjectKeys.Check(key))}?alt=media");
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync("read", key, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -54,7 +55,7 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
         var query = $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=media&name={Escape(ObjectKeys.Check(key))}";
         query += condition.CreateOnly ? "&ifGenerationMatch=0" : condition.IfMatch is { } generation ? $"&ifGenerationMatch={Escape(generation)}" : "";
         var bytes = content.ToArray();
-        using var response = await SendAsync(() =>
+        using var response = await SendAsync("write", key, () =>
         {
             var body = new ByteArrayContent(bytes);
             body.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
@@ -76,7 +77,7 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
         {
             var uri = new Uri(_endpoint, $"storage/v1/b/{Escape(Bucket)}/o?prefix={Escape(prefix)}&fields=items(name),nextPageToken"
                 + (page is null ? "" : $"&pageToken={Escape(page)}"));
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
+            using var response = await SendAsync("list", prefix, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
             await EnsureSuccessAsync(response, "list", prefix).ConfigureAwait(false);
             var list = await response.Content.ReadFromJsonAsync(GcsJsonContext.Default.GcsObjectList, cancellationToken).ConfigureAwait(false);
             foreach (var item in list?.Items ?? [])
@@ -91,7 +92,8 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
         while (page is not null);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    /// <summary>Sends until an answer that is not transient, or the last try; a try that outlasts <see cref="StoreRetry.AttemptTimeout"/> is cancelled and counts as failed.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string operation, string key, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -100,52 +102,47 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
             }
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_retry.AttemptTimeout);
             HttpResponseMessage? response = null;
             try
             {
-                response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (!GcsRetry.IsTransient(response.StatusCode) || attempt >= _retry.Attempts)
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
+                if (!StoreRetry.IsTransient(response.StatusCode) || attempt >= _retry.Attempts)
                 {
                     return response;
                 }
             }
-            catch (HttpRequestException) when (attempt < _retry.Attempts)
+            catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
             {
-                // A network failure: retried like a 503.
+                if (attempt >= _retry.Attempts)
+                {
+                    throw ObjectStoreException.After("GCS", operation, key, attempt, e.Message, e);
+                }
             }
-            catch (TaskCanceledException) when (attempt < _retry.Attempts && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                // HttpClient's own timeout: retried too.
+                if (attempt >= _retry.Attempts)
+                {
+                    throw ObjectStoreException.After("GCS", operation, key, attempt, $"no answer within {_retry.AttemptTimeout.TotalSeconds:0.###} s", e);
+                }
             }
             response?.Dispose();
             await Task.Delay(_retry.Delay(attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, string key)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string operation, string key)
     {
         if (!response.IsSuccessStatusCode)
         {
             var detail = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            throw new HttpRequestException(
-                $"GCS {what} of '{key}' failed: {(int)response.StatusCode} {response.ReasonPhrase}: {detail[..Math.Min(detail.Length, 300)]}",
-                null, response.StatusCode);
+            var answer = $"{(int)response.StatusCode} {response.ReasonPhrase}: {detail[..Math.Min(detail.Length, 300)]}";
+            throw StoreRetry.IsTransient(response.StatusCode)
+                ? ObjectStoreException.After("GCS", operation, key, _retry.Attempts, answer)
+                : new ObjectStoreException($"GCS {operation} of '{key}' failed: {answer}");
         }
     }
 
     private static string Escape(string value) => Uri.EscapeDataString(value);
-}
-
-/// <summary>How many times a request is tried, and the backoff between tries (exponential, with full jitter).</summary>
-public sealed record GcsRetry(int Attempts, TimeSpan BaseDelay, TimeSpan MaxDelay)
-{
-    public static GcsRetry Default { get; } = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
-
-    public static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    public TimeSpan Delay(int attempt)
-    {
-        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
 }

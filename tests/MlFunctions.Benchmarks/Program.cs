@@ -8,7 +8,8 @@ return name switch
     "features" => await FeaturesBenchmark.RunAsync(args[1..]),
     "model" => await ModelBenchmark.RunAsync(args[1..]),
     "coldstart" => await ColdStartBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart."),
+    "load" => await LoadRun.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load."),
 };
 
 static int Fail(string message)

@@ -19,6 +19,9 @@ public sealed class HttpProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The server's process id (for reading its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>From process start to the first answer.</summary>
     public TimeSpan ReadyAfter { get; }
 

@@ -32,6 +32,17 @@ public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exc
         {
             throw;
         }
+        catch (Storage.ObjectStoreException fault)
+        {
+            // Retried already (StoreRetry); the store's name and key go to the log only.
+            onFault?.Invoke(function.Name, fault);
+            var problem = ProblemType.StoreUnavailable.With($"'{function.Name}' could not reach its storage after several tries.").ToResponse();
+            return new FunctionResponse
+            {
+                Status = problem.Status, ContentType = problem.ContentType, Body = problem.Body,
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "5" },
+            };
+        }
         catch (Exception fault)
         {
             onFault?.Invoke(function.Name, fault);

@@ -23,6 +23,7 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType Unauthorized = new("unauthorized", "The request has no valid API key", 401);
     public static readonly ProblemType NotFound = new("not-found", "No function answers at this path", 404);
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The function does not accept this method", 405);
+    public static readonly ProblemType StoreUnavailable = new("store-unavailable", "The storage the function reads is not answering; try again later", 503);
     public static readonly ProblemType Internal = new("internal-error", "The function failed; the fault is ours", 500);
 
     public ProblemException With(string detail, string? parameter = null, long? record = null) => new(this, detail, parameter, record);

@@ -54,7 +54,12 @@ public sealed class AzuriteFixture : Xunit.IAsyncLifetime
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private NodeServer? _server;
 
-    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={_server!.Endpoint}/devstoreaccount1;";
+    public string ConnectionString => ConnectionStringVia(Endpoint);
+
+    public string Endpoint => _server!.Endpoint;
+
+    /// <summary>The account's connection string with its blob endpoint at <paramref name="endpoint"/> (a proxy in front of azurite).</summary>
+    public static string ConnectionStringVia(string endpoint) => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={endpoint}/devstoreaccount1;";
 
     public async Task InitializeAsync() => _server = await NodeServer.AzuriteAsync();
 
@@ -83,9 +88,9 @@ public sealed class GcsFixture : Xunit.IAsyncLifetime
 
     public async Task InitializeAsync() => Server = await GcsJsonApiServer.StartAsync();
 
-    public Task<IObjectStore> NewBucketAsync() => Task.FromResult<IObjectStore>(NewBucket(GcsRetry.Default));
+    public Task<IObjectStore> NewBucketAsync() => Task.FromResult<IObjectStore>(NewBucket(StoreRetry.Default));
 
-    public GcsObjectStore NewBucket(GcsRetry retry) =>
+    public GcsObjectStore NewBucket(StoreRetry retry) =>
         new(Http, "mlf-" + Guid.NewGuid().ToString("N")[..12], _ => Task.FromResult<string?>(null), new Uri(Server.Endpoint + "/"), retry);
 
     public async Task DisposeAsync()
