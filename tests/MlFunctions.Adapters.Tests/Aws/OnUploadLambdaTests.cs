@@ -75,6 +75,32 @@ public sealed class OnUploadLambdaTests(S3rverFixture s3) : IClassFixture<S3rver
     }
 
     [Fact]
+    public async Task A_store_that_keeps_failing_is_reported_as_a_handler_failure_and_the_next_event_is_served()
+    {
+        await using var proxy = await FaultProxy.StartAsync(s3.Endpoint);
+        await using var emulator = await LambdaRuntimeEmulator.StartAsync();
+        await using var bootstrap = await BootstrapProcess.StartAsync(emulator, "on-upload",
+            new Dictionary<string, string>(s3.Settings(_bucket.Bucket)) { ["MLF_S3_ENDPOINT"] = proxy.Endpoint });
+        await _bucket.WriteAsync("incoming/images/late.jpg", await File.ReadAllBytesAsync(RepoPaths.ExifImage("Landscape_4")), "image/jpeg", WriteCondition.Always, CancellationToken.None);
+
+        proxy.FailNext(1000);
+        var failed = await emulator.InvokeAsync(S3Event("incoming/images/late.jpg"));
+        var tries = proxy.Requests;
+        proxy.Reset();
+        var served = await emulator.InvokeAsync(S3Event("incoming/images/late.jpg"));
+
+        // Reported to /error, so that Lambda retries the event; the process lives on and serves the next.
+        Assert.True(failed.IsError);
+        Assert.Equal("Runtime.HandlerFailed", failed.ErrorType);
+        Assert.Contains("S3 read of 'incoming/images/late.jpg' failed after 5 tries: 503",
+            JsonDocument.Parse(failed.Body).RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal(StoreRetry.Default.Attempts, tries);
+        Assert.False(served.IsError, served.Body);
+        Assert.Equal("processed", JsonDocument.Parse(served.Body).RootElement[0].GetProperty("result").GetString());
+        Assert.False(bootstrap.HasExited);
+    }
+
+    [Fact]
     public async Task An_event_that_is_not_an_s3_notification_is_an_invalid_event_and_the_next_one_is_served()
     {
         var bad = await _emulator.InvokeAsync("""{"version": "2.0", "rawPath": "/api/resize"}""");
