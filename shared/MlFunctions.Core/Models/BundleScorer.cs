@@ -59,6 +59,12 @@ public sealed class BundleScorer
     /// <summary>Binary: [probability of the positive class]; multiclass: one probability per class; regression: [value].</summary>
     public void Predict(ReadOnlySpan<float> features, Span<double> output)
     {
+        if (_link == Link.Softmax && _linear is { InLanes: true })
+        {
+            // The small linear multiclass model: outputs and softmax stay in one vector throughout.
+            FloatSoftmax.Apply(_linear.EvaluateLanes(features), output[..Outputs]);
+            return;
+        }
         Raw(features, output[..Outputs]);
         switch (_link)
         {

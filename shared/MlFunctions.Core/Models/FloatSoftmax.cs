@@ -16,20 +16,20 @@ internal static class FloatSoftmax
 
     public static void Apply(Span<double> scores)
     {
+        if (scores.Length <= Vector128<float>.Count)
+        {
+            Span<float> lanes = stackalloc float[Vector128<float>.Count];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                lanes[i] = (float)scores[i];
+            }
+            Apply(Vector128.Create<float>(lanes), scores);
+            return;
+        }
         var max = double.NegativeInfinity;
         foreach (var score in scores)
         {
             max = Math.Max(max, score);
-        }
-        if (scores.Length <= 4)
-        {
-            var e = Exp(scores, 0, max);
-            var scale = 1f / Vector128.Sum(e);
-            for (var i = 0; i < scores.Length; i++)
-            {
-                scores[i] = e.GetElement(i) * scale;
-            }
-            return;
         }
         Span<float> exps = stackalloc float[(scores.Length + 3) & ~3];
         var sum = 0f;
@@ -42,6 +42,21 @@ internal static class FloatSoftmax
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] = exps[i] / sum;
+        }
+    }
+
+    /// <summary>Softmax of lanes 0 .. output.Length - 1 of <paramref name="raw"/> (at most four) into <paramref name="output"/>; other lanes are ignored.</summary>
+    public static void Apply(Vector128<float> raw, Span<double> output)
+    {
+        var used = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(output.Length)).AsSingle();
+        var max = Vector128.ConditionalSelect(used, raw, Vector128.Create(float.NegativeInfinity));
+        max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
+        max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(2, 3, 0, 1)));
+        var e = Vector128.Exp(Vector128.ConditionalSelect(used, raw - max, Vector128.Create(Padding)));
+        var probabilities = e * (1f / Vector128.Sum(e));
+        for (var i = 0; i < output.Length; i++)
+        {
+            output[i] = probabilities.GetElement(i);
         }
     }
 
