@@ -44,6 +44,63 @@ public sealed class ModelBundleJsonTests
         Assert.Throws<InvalidDataException>(() => ModelBundleJson.Read(System.Text.Encoding.UTF8.GetBytes(json)));
 
     [Fact]
+    public void An_ensembles_trees_are_written_as_one_packed_string_and_a_format_1_bundle_with_tree_objects_still_reads()
+    {
+        var bundle = TestBundles.Regression("r", "v1");
+        var written = System.Text.Encoding.UTF8.GetString(ModelBundleJson.Write(bundle));
+        var ensemble = System.Text.Json.Nodes.JsonNode.Parse(written)!["model"]!["trees"]![0]!;
+        var packed = Convert.FromBase64String((string)ensemble["trees"]!);
+
+        // The first tree, little-endian: 1 node, 2 leaves, weight 1; feature 0, threshold 0.5, children ~0 and ~1; leaves 1 and 3.
+        byte[] first = [.. BitConverter.GetBytes(1), .. BitConverter.GetBytes(2), .. BitConverter.GetBytes(1.0), .. BitConverter.GetBytes(0),
+            .. BitConverter.GetBytes(0.5f), .. BitConverter.GetBytes(-1), .. BitConverter.GetBytes(-2), .. BitConverter.GetBytes(1.0), .. BitConverter.GetBytes(3.0)];
+        Assert.Equal(first, packed[..first.Length]);
+        Assert.Equal(2 * first.Length, packed.Length);
+
+        // The same bundle as format 1 wrote it: a JSON object per tree, with lists of numbers.
+        var formatOne = System.Text.Json.Nodes.JsonNode.Parse(written)!;
+        formatOne["format"] = 1;
+        formatOne["model"]!["trees"]![0]!["trees"] = new System.Text.Json.Nodes.JsonArray(bundle.Model.Trees![0].Trees.Select(t => new System.Text.Json.Nodes.JsonObject
+        {
+            ["weight"] = t.Weight,
+            ["splitFeatures"] = Numbers(t.SplitFeatures),
+            ["thresholds"] = Numbers(t.Thresholds),
+            ["left"] = Numbers(t.Left),
+            ["right"] = Numbers(t.Right),
+            ["leaves"] = Numbers(t.Leaves),
+        }).ToArray<System.Text.Json.Nodes.JsonNode?>());
+        var read = ModelBundleJson.Read(System.Text.Encoding.UTF8.GetBytes(formatOne.ToJsonString()));
+
+        Assert.Equal([0.0, 10.0], read.Model.Trees![0].Trees[1].Leaves);
+        Assert.Equal(written.Replace("\"format\":2", "\"format\":1", StringComparison.Ordinal), System.Text.Encoding.UTF8.GetString(ModelBundleJson.Write(read)));
+    }
+
+    private static System.Text.Json.Nodes.JsonArray Numbers<T>(T[] values) =>
+        new(values.Select(v => System.Text.Json.Nodes.JsonValue.Create(v)).ToArray<System.Text.Json.Nodes.JsonNode?>());
+
+    [Theory]
+    [InlineData("AAAA")]             // three bytes: ends inside the first tree's header
+    [InlineData("not base64")]
+    [InlineData("////fwAAAAAAAAAAAADwPw==")] // a node count of 2^31 - 1 with nothing after it
+    public void Packed_trees_that_are_cut_short_or_corrupt_are_invalid_data(string trees)
+    {
+        var written = System.Text.Json.Nodes.JsonNode.Parse(ModelBundleJson.Write(TestBundles.Regression("r", "v1")))!;
+        written["model"]!["trees"]![0]!["trees"] = trees;
+
+        Assert.Throws<InvalidDataException>(() => ModelBundleJson.Read(System.Text.Encoding.UTF8.GetBytes(written.ToJsonString())));
+    }
+
+    [Fact]
+    public void A_bundle_from_a_newer_format_is_refused_with_its_format_named()
+    {
+        var written = System.Text.Json.Nodes.JsonNode.Parse(ModelBundleJson.Write(TestBundles.Regression("r", "v1")))!;
+        written["format"] = ModelBundle.CurrentFormat + 1;
+
+        var refused = Assert.Throws<InvalidDataException>(() => ModelBundleJson.Read(System.Text.Encoding.UTF8.GetBytes(written.ToJsonString())));
+        Assert.Contains($"format {ModelBundle.CurrentFormat + 1}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_tree_whose_nodes_loop_back_is_refused_when_loaded_not_hung_on_when_scored()
     {
         var looping = TestBundles.Regression("r", "v1") with

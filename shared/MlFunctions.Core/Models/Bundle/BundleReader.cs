@@ -56,11 +56,15 @@ internal static class BundleReader
     {
         Link = Str(m, "link"),
         Linear = Opt(m, "linear")?.EnumerateArray().Select(l => new LinearOutput(Floats(Get(l, "weights")), (float)Number(Get(l, "bias")))).ToArray(),
-        Trees = Opt(m, "trees")?.EnumerateArray().Select(e => new TreeEnsembleOutput(Number(Get(e, "bias")), Get(e, "trees").EnumerateArray().Select(t =>
-            new RegressionTreeData(Number(Get(t, "weight")), Ints(Get(t, "splitFeatures")), Floats(Get(t, "thresholds")),
-                Ints(Get(t, "left")), Ints(Get(t, "right")), Doubles(Get(t, "leaves")))).ToArray())).ToArray(),
+        Trees = Opt(m, "trees")?.EnumerateArray().Select(e => new TreeEnsembleOutput(Number(Get(e, "bias")), Trees(Get(e, "trees")))).ToArray(),
         Calibrators = Opt(m, "calibrators")?.EnumerateArray().Select(c => new PlattCalibration(Number(Get(c, "slope")), Number(Get(c, "offset")))).ToArray(),
     };
+
+    /// <summary>An ensemble's trees: one base64 string (format 2, see <see cref="PackedTrees"/>), or a JSON object per tree (format 1).</summary>
+    private static RegressionTreeData[] Trees(JsonElement trees) => trees.ValueKind == JsonValueKind.String
+        ? PackedTrees.Unpack(trees.GetBytesFromBase64())
+        : Array(trees, t => new RegressionTreeData(Number(Get(t, "weight")), Ints(Get(t, "splitFeatures")), Floats(Get(t, "thresholds")),
+            Ints(Get(t, "left")), Ints(Get(t, "right")), Doubles(Get(t, "leaves"))));
 
     private static TrainingInfo Training(JsonElement t) => new(
         Str(t, "dataHash"), Get(t, "trainRows").GetInt64(), Get(t, "holdoutRows").GetInt64(), Get(t, "skippedRows").GetInt64(),

@@ -8,7 +8,7 @@ namespace MlFunctions.Core.Models.Bundle;
 /// </summary>
 public sealed record ModelBundle
 {
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
 
     public required int Format { get; init; }
 

@@ -13,7 +13,9 @@ public static class ModelBundleJson
         try
         {
             using var document = JsonDocument.Parse(json);
-            return BundleReader.Read(document.RootElement);
+            var bundle = BundleReader.Read(document.RootElement);
+            return bundle.Format is >= 1 and <= ModelBundle.CurrentFormat ? bundle
+                : throw new InvalidDataException($"bundle.json is format {bundle.Format}; this MlFunctions reads formats 1 to {ModelBundle.CurrentFormat}.");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MlFunctions.Core.Models.Bundle;
 
 /// <summary>
@@ -25,8 +27,8 @@ public sealed record ScoringModel
 /// <summary>raw = bias + weights . features.</summary>
 public sealed record LinearOutput(float[] Weights, float Bias);
 
-/// <summary>raw = bias + the sum over trees of weight * leaf value.</summary>
-public sealed record TreeEnsembleOutput(double Bias, RegressionTreeData[] Trees);
+/// <summary>raw = bias + the sum over trees of weight * leaf value. The trees are written as one string (see <see cref="PackedTrees"/>).</summary>
+public sealed record TreeEnsembleOutput(double Bias, [property: JsonConverter(typeof(PackedTreesConverter))] RegressionTreeData[] Trees);
 
 /// <summary>
 /// One regression tree as ML.NET stores it: node i sends features[SplitFeatures[i]] &lt;= Thresholds[i]
