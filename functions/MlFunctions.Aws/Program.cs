@@ -1,6 +1,7 @@
 using MlFunctions.Aws.Handlers;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -19,6 +20,7 @@ try
     var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
     var catalog = FunctionCatalog.Create(limits, models, bucket);
     var name = setting("_HANDLER") ?? "";
+    SkiaWarmUp.BeginFor(name);
     ILambdaHandler handler = name == OnUploadFunction.Name
         ? new OnUploadHandler(new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)), bucket)
         : new HttpHandler(

@@ -2,6 +2,7 @@ using System.Globalization;
 using MlFunctions.Azure;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -21,6 +22,8 @@ if (args is ["function-json", var folder])
     return 0;
 }
 
+// One handler serves every function, images among them.
+SkiaWarmUp.BeginFor(null);
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 var port = int.Parse(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") ?? "8080", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -15,6 +16,7 @@ var bucket = Bucket(setting);
 var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
 var catalog = FunctionCatalog.Create(limits, models, bucket);
 var target = setting("FUNCTION_TARGET") ?? "";
+SkiaWarmUp.BeginFor(target);
 var function = catalog.Find(target);
 if (function is null && target != OnUploadFunction.Name)
 {

@@ -47,9 +47,14 @@ public sealed class LambdaRuntimeEmulator : IAsyncDisposable
             emulator.InitError.TrySetResult(await ReadAsync(request, isError: true));
             return Results.Accepted();
         });
+        app.MapGet("/ready", () => Results.Ok());
         await app.StartAsync();
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         emulator.Address = $"{url.Host}:{url.Port}";
+        // One request through the pipeline before any runtime is started, so that building it (routing,
+        // the first connection) is not timed as part of a cold start.
+        using var http = new HttpClient();
+        using var ready = await http.GetAsync($"http://{emulator.Address}/ready");
         return emulator;
     }
 
@@ -70,7 +75,9 @@ public sealed class LambdaRuntimeEmulator : IAsyncDisposable
         context.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:eu-west-1:123456789012:function:emulated";
         context.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-00000000-000000000000000000000000;Sampled=0";
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(json);
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body);
     }
 
     private async Task<IResult> CompleteAsync(string id, HttpRequest request, bool isError)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using MlFunctions.Core.Contract;
@@ -16,7 +18,7 @@ public static class ApiGatewayTranslation
     internal static FunctionRequest ToRequest(ApiGatewayV2Request e)
     {
         var headers = e.Headers ?? [];
-        var body = e.Body is null ? [] : e.IsBase64Encoded ? Convert.FromBase64String(e.Body) : Encoding.UTF8.GetBytes(e.Body);
+        var body = e.Body is null ? [] : e.IsBase64Encoded ? FromBase64(e.Body) : e.Body;
         return new FunctionRequest
         {
             Method = e.RequestContext?.Http?.Method ?? "POST",
@@ -36,8 +38,15 @@ public static class ApiGatewayTranslation
         var text = response.ContentType.StartsWith("application/json", StringComparison.Ordinal)
             || response.ContentType.StartsWith("application/problem+json", StringComparison.Ordinal)
             || response.ContentType.StartsWith("text/", StringComparison.Ordinal);
-        return text
-            ? new ApiGatewayV2Response(response.Status, headers, Encoding.UTF8.GetString(response.Body.Span), false)
-            : new ApiGatewayV2Response(response.Status, headers, Convert.ToBase64String(response.Body.Span), true);
+        return new ApiGatewayV2Response(response.Status, headers, new ResponseBody(response.Body, Base64: !text), !text);
+    }
+
+    /// <summary>Decodes base64 from its UTF-8 bytes; whitespace (which API Gateway does not send) takes the slower, lenient path.</summary>
+    private static byte[] FromBase64(byte[] base64)
+    {
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(base64.Length)];
+        return Base64.DecodeFromUtf8(base64, bytes, out _, out var written) == OperationStatus.Done
+            ? bytes[..written]
+            : Convert.FromBase64String(Encoding.UTF8.GetString(base64));
     }
 }

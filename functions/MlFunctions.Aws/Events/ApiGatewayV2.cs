@@ -19,7 +19,9 @@ public sealed record ApiGatewayV2Request
 
     public RequestContext? RequestContext { get; init; }
 
-    public string? Body { get; init; }
+    /// <summary>The body string's UTF-8 bytes: base64 text when <see cref="IsBase64Encoded"/>.</summary>
+    [JsonConverter(typeof(Utf8BodyConverter))]
+    public byte[]? Body { get; init; }
 
     public bool IsBase64Encoded { get; init; }
 }
@@ -32,6 +34,6 @@ public sealed record HttpDescription(string? Method, string? Path);
 public sealed record ApiGatewayV2Response(
     int StatusCode,
     Dictionary<string, string> Headers,
-    string Body,
+    ResponseBody Body,
     bool IsBase64Encoded,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Cookies = null);
