@@ -24,11 +24,10 @@ if (args is ["function-json", var folder])
 
 // One handler serves every function, images among them.
 SkiaWarmUp.BeginFor(null);
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+var builder = FunctionHost.CreateBuilder();
 var port = int.Parse(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") ?? "8080", CultureInfo.InvariantCulture);
 // The Functions host talks to its handler over loopback only.
-builder.WebHost.UseKestrel(kestrel =>
+builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(System.Net.IPAddress.Loopback, port);
     kestrel.Limits.MaxRequestBodySize = null; // the pipeline refuses large bodies with problem+json

@@ -24,11 +24,10 @@ if (function is null && target != OnUploadFunction.Name)
     return 1;
 }
 
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+var builder = FunctionHost.CreateBuilder();
 var port = int.Parse(setting("PORT") ?? "8080", CultureInfo.InvariantCulture);
 // Cloud Run and Cloud Functions route to the container's port on every interface.
-builder.WebHost.UseKestrel(kestrel =>
+builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.ListenAnyIP(port);
     kestrel.Limits.MaxRequestBodySize = null; // the pipeline refuses large bodies with problem+json
