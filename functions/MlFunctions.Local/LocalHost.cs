@@ -45,12 +45,11 @@ public static class LocalHost
     /// </summary>
     public static WebApplication Build(string[] args, FunctionLimits? limits = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var builder = FunctionHost.CreateBuilder();
         var port = Port(args);
         var address = Address(args);
         var apiKey = ApiKeyGate.FromSettings(Option(args, "--api-key") ?? Environment.GetEnvironmentVariable("MLF_API_KEY"), address);
-        builder.WebHost.UseKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, port);
             // The pipeline enforces the body limit itself, so the refusal is problem+json, not a bare 413.

@@ -117,20 +117,28 @@ public sealed class GcpCloudEventTests(GcsFixture gcs) : IClassFixture<GcsFixtur
     }
 
     [Fact]
-    public async Task A_store_that_keeps_failing_gives_500_marked_for_google()
+    public async Task A_store_that_keeps_failing_gives_500_marked_for_google_and_the_redelivery_is_served()
     {
+        var photo = await File.ReadAllBytesAsync(RepoPaths.ExifImage("Landscape_5"));
+        var generation = await _bucket.WriteAsync("incoming/images/late.jpg", photo, "image/jpeg", WriteCondition.Always, CancellationToken.None);
         gcs.Server.FailNext(1000);
+        HttpResponseMessage failed;
         try
         {
-            using var response = await _binary.Client.SendAsync(Binary(ObjectData("incoming/images/late.jpg", "5", 10, "image/jpeg")));
-
-            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-            Assert.Equal("error", response.Headers.GetValues("X-Google-Status").Single());
+            failed = await _binary.Client.SendAsync(Binary(ObjectData("incoming/images/late.jpg", generation!, photo.Length, "image/jpeg")));
         }
         finally
         {
             gcs.Server.FailNext(0);
         }
+        // Google delivers the event again; the same process, still up, handles it.
+        using var redelivered = await _binary.Client.SendAsync(Binary(ObjectData("incoming/images/late.jpg", generation!, photo.Length, "image/jpeg")));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("error", failed.Headers.GetValues("X-Google-Status").Single());
+        failed.Dispose();
+        Assert.Equal(HttpStatusCode.NoContent, redelivered.StatusCode);
+        Assert.NotNull(await _bucket.ReadAsync("processed/images/late.jpg/thumb.jpg", CancellationToken.None));
     }
 
     public async Task DisposeAsync() => await _binary.DisposeAsync();
