@@ -40,7 +40,11 @@ internal static class ImageRenderer
         canvas.Clear(opaque ? background.WithAlpha(255) : background);
         canvas.ClipRect(dst);
         canvas.SetMatrix(matrix);
-        using var image = SKImage.FromPixels(decoded.PeekPixels());
+        // The pixmap is held (and disposed) for the image's whole life: passed as a temporary, nothing
+        // referenced it once its handle was read, so the GC could finalize and free it while Skia still
+        // read it on another thread (a SIGSEGV in the sprite blitter, seen under two-worker fuzzing).
+        using var pixels = decoded.PeekPixels();
+        using var image = SKImage.FromPixels(pixels);
         var scale = Math.Min(kx, ky);
         canvas.DrawImage(image, 0, 0, scale > 1 ? Enlarge : scale >= 0.5f ? Reduce : ReduceMuch);
         return output;
