@@ -27,10 +27,9 @@ internal static class ServerMode
     public static async Task<int> RunAsync()
     {
         Func<string, string?> setting = Environment.GetEnvironmentVariable;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var builder = Hosting.FunctionHost.CreateBuilder();
         var port = int.Parse((IsAzure ? setting("FUNCTIONS_CUSTOMHANDLER_PORT") : setting("PORT")) ?? "8080", CultureInfo.InvariantCulture);
-        builder.WebHost.UseKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (IsAzure)
             {

@@ -7,7 +7,7 @@ namespace MlFunctions.Hosting;
 
 /// <summary>
 /// The builder every platform's HTTP server (Azure's custom handler, Google's Functions Framework
-/// binary, the local host) starts from: Kestrel, routing and console logging, and nothing
+/// binary, the local host, the Trainer as a server) starts from: Kestrel, routing and console logging, and nothing
 /// else. Not CreateSlimBuilder: its configuration watches appsettings files under the content root
 /// (the working directory) with a recursive inotify watch, which cost a cold start 150 to 250 ms in a
 /// directory with a few hundred subfolders. And Kestrel's core only (configure it with ConfigureKestrel,
