@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MlFunctions.Testing;
 
@@ -34,10 +29,7 @@ public sealed class LambdaRuntimeEmulator : IAsyncDisposable
 
     public static async Task<LambdaRuntimeEmulator> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackServer.Build();
         var emulator = new LambdaRuntimeEmulator(app);
         app.MapGet("/2018-06-01/runtime/invocation/next", emulator.NextAsync);
         app.MapPost("/2018-06-01/runtime/invocation/{id}/response", (string id, HttpRequest request) => emulator.CompleteAsync(id, request, isError: false));
@@ -48,8 +40,7 @@ public sealed class LambdaRuntimeEmulator : IAsyncDisposable
             return Results.Accepted();
         });
         app.MapGet("/ready", () => Results.Ok());
-        await app.StartAsync();
-        var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var url = await LoopbackServer.StartAsync(app);
         emulator.Address = $"{url.Host}:{url.Port}";
         // One request through the pipeline before any runtime is started, so that building it (routing,
         // the first connection) is not timed as part of a cold start.

@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MlFunctions.Testing.Servers;
 
@@ -54,13 +50,9 @@ public sealed class FaultProxy : IAsyncDisposable
     public static async Task<FaultProxy> StartAsync(string target)
     {
         var proxy = new FaultProxy { _target = new Uri(target) };
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        proxy._app = builder.Build();
+        proxy._app = LoopbackServer.Build();
         proxy._app.Run(proxy.HandleAsync);
-        await proxy._app.StartAsync();
-        proxy.Endpoint = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        proxy.Endpoint = (await LoopbackServer.StartAsync(proxy._app)).GetLeftPart(UriPartial.Authority);
         return proxy;
     }
 

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MlFunctions.Testing.Servers;
 
@@ -47,10 +42,7 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
     public static async Task<GcsJsonApiServer> StartAsync()
     {
         var server = new GcsJsonApiServer();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        server._app = builder.Build();
+        server._app = LoopbackServer.Build();
         server._app.Use(async (context, next) =>
         {
             server.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
@@ -74,8 +66,7 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
             context.Request.Headers["Metadata-Flavor"] == "Google"
                 ? Results.Json(new Dictionary<string, object> { ["access_token"] = Token, ["expires_in"] = 3599, ["token_type"] = "Bearer" })
                 : Results.StatusCode(403));
-        await server._app.StartAsync();
-        server.Endpoint = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.Endpoint = (await LoopbackServer.StartAsync(server._app)).GetLeftPart(UriPartial.Authority);
         return server;
     }
 
