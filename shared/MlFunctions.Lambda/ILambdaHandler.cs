@@ -17,4 +17,4 @@ public interface ILambdaHandler
 }
 
 /// <summary>The response body, and a status and note for the log line.</summary>
-public sealed record LambdaResult(byte[] Body, int? Status = null, string Note = "invocation");
+public sealed record LambdaResult(ReadOnlyMemory<byte> Body, int? Status = null, string Note = "invocation");

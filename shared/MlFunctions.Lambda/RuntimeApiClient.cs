@@ -12,7 +12,7 @@ public sealed class RuntimeApiClient(string host) : IDisposable
     /// <summary>Waits for the next event. A failure status from the API means the sandbox is going away: it throws.</summary>
     public async Task<Invocation> NextAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync("invocation/next", cancellationToken).ConfigureAwait(false);
+        using var response = await _http.GetAsync("invocation/next", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         var deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
@@ -22,10 +22,27 @@ public sealed class RuntimeApiClient(string host) : IDisposable
             deadline,
             Header(response, "Lambda-Runtime-Invoked-Function-Arn"),
             Header(response, "Lambda-Runtime-Trace-Id"),
-            await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+            await ReadEventAsync(response.Content, cancellationToken).ConfigureAwait(false));
     }
 
-    public Task RespondAsync(string requestId, byte[] body, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The event's bytes, read straight into one array of the length the API announces: buffering it
+    /// (pooled segments that grow, then a copy) wrote a 440 KB image event two or three times over, and
+    /// on a cold start every fresh page is a fault.
+    /// </summary>
+    private static async Task<byte[]> ReadEventAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is not { } length || length > Array.MaxLength)
+        {
+            return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var bytes = new byte[length];
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes;
+    }
+
+    public Task RespondAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
         PostAsync($"invocation/{requestId}/response", body, "application/json", null, cancellationToken);
 
     public Task ReportErrorAsync(string requestId, byte[] error, string errorType, CancellationToken cancellationToken) =>
@@ -34,9 +51,9 @@ public sealed class RuntimeApiClient(string host) : IDisposable
     public Task ReportInitErrorAsync(byte[] error, string errorType, CancellationToken cancellationToken) =>
         PostAsync("init/error", error, "application/vnd.aws.lambda.error+json", errorType, cancellationToken);
 
-    private async Task PostAsync(string path, byte[] body, string contentType, string? errorType, CancellationToken cancellationToken)
+    private async Task PostAsync(string path, ReadOnlyMemory<byte> body, string contentType, string? errorType, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(body);
+        using var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         if (errorType is not null)

@@ -18,6 +18,8 @@ internal static class ColdStartBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
+        // Which platforms to time (lambda, azure, google): all unless named.
+        var platforms = args.Length > 1 ? args[1..] : ["lambda", "azure", "google"];
         var aot = await AotPublisher.PublishAsync("functions", "MlFunctions.Aws", "bootstrap");
         var jit = await PublishJitAsync();
         var models = Directory.CreateTempSubdirectory("mlf-cold-models-").FullName;
@@ -37,8 +39,18 @@ internal static class ColdStartBenchmark
                 ("format", Event("/api/format", "", """{"logits": [[2, 1, 0.1]], "labels": ["a", "b", "c"]}""", false)),
                 ("predict", Event("/api/predict/penguins", "", penguin, false, new Dictionary<string, string> { ["model"] = "penguins" })),
             ];
-            await HttpHostAsync(runs, photo, "Azure custom handler", "MlFunctions.Azure", "FUNCTIONS_CUSTOMHANDLER_PORT", "/", "/api/resize?width=224&height=224", []);
-            await HttpHostAsync(runs, photo, "Google Functions Framework", "MlFunctions.Gcp", "PORT", "/robots.txt", "/?width=224&height=224", [("FUNCTION_TARGET", "resize")]);
+            if (platforms.Contains("azure"))
+            {
+                await HttpHostAsync(runs, photo, "Azure custom handler", "MlFunctions.Azure", "FUNCTIONS_CUSTOMHANDLER_PORT", "/", "/api/resize?width=224&height=224", []);
+            }
+            if (platforms.Contains("google"))
+            {
+                await HttpHostAsync(runs, photo, "Google Functions Framework", "MlFunctions.Gcp", "PORT", "/robots.txt", "/?width=224&height=224", [("FUNCTION_TARGET", "resize")]);
+            }
+            if (!platforms.Contains("lambda"))
+            {
+                return 0;
+            }
             Console.WriteLine($"Lambda cold start: process start to response posted, under the Runtime API emulator, median of {runs} runs");
             Console.WriteLine($"  {"function",-10}{"Native AOT",14}{"JIT",14}{"AOT / JIT",12}");
             foreach (var (function, json) in cases)

@@ -17,15 +17,14 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
         var acceptsJson = request.Header("Accept")?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true;
         var json = parameters.Choice("output", acceptsJson, ("json", true), ("binary", false));
 
-        var tensor = ImageTensors.Create(request.Body, options, limits);
         var layout = options.Layout == TensorLayout.Nchw ? "nchw" : "nhwc";
         var channels = options.Bgr ? "bgr" : "rgb";
         if (json)
         {
-            var document = new TensorDocument(options.Shape, layout, channels, tensor);
+            var document = new TensorDocument(options.Shape, layout, channels, ImageTensors.Create(request.Body, options, limits));
             return Task.FromResult(FunctionResponse.Json(document, CoreJsonContext.Web.TensorDocument));
         }
-        return Task.FromResult(FunctionResponse.Bytes("application/octet-stream", TensorWriter.ToLittleEndianBytes(tensor), new Dictionary<string, string>
+        return Task.FromResult(FunctionResponse.Bytes("application/octet-stream", ImageTensors.CreateLittleEndian(request.Body, options, limits), new Dictionary<string, string>
         {
             ["X-Tensor-Shape"] = string.Join(',', options.Shape),
             ["X-Tensor-Dtype"] = "float32",

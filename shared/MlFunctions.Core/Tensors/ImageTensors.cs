@@ -6,10 +6,20 @@ namespace MlFunctions.Core.Tensors;
 /// <summary>Encoded image to tensor: the same decode, orientation and fit as resize, then normalisation.</summary>
 public static class ImageTensors
 {
-    public static float[] Create(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits)
+    /// <summary>The tensor as floats (for JSON answers and in-process use).</summary>
+    public static float[] Create(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits) =>
+        Render(image, options, limits, TensorWriter.FromPixels);
+
+    /// <summary>The tensor as little-endian float32 bytes (the binary answer).</summary>
+    public static byte[] CreateLittleEndian(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits) =>
+        Render(image, options, limits, TensorWriter.FromPixelsLittleEndian);
+
+    private delegate T PixelsToTensor<out T>(ReadOnlySpan<byte> pixels, bool bgra, TensorOptions options);
+
+    private static T Render<T>(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits, PixelsToTensor<T> toTensor)
     {
         using var source = ImageSource.Open(image, limits);
         using var bitmap = ImageRenderer.Render(source, options.Width, options.Height, options.Fit, options.Background, opaque: true, limits);
-        return TensorWriter.FromPixels(bitmap.GetPixelSpan(), bitmap.ColorType == SkiaSharp.SKColorType.Bgra8888, options);
+        return toTensor(bitmap.GetPixelSpan(), bitmap.ColorType == SkiaSharp.SKColorType.Bgra8888, options);
     }
 }

@@ -6,8 +6,30 @@ namespace MlFunctions.Core.Tensors;
 /// <summary>Turns 8-bit pixels into a normalised float tensor.</summary>
 public static class TensorWriter
 {
-    /// <summary>Fills a tensor from tightly packed 4-byte pixels (RGBA, or BGRA when <paramref name="bgra"/>) of options.Width x options.Height.</summary>
+    /// <summary>A tensor from tightly packed 4-byte pixels (RGBA, or BGRA when <paramref name="bgra"/>) of options.Width x options.Height.</summary>
     public static float[] FromPixels(ReadOnlySpan<byte> pixelBytes, bool bgra, TensorOptions options)
+    {
+        var tensor = new float[options.Width * options.Height * 3];
+        Fill(pixelBytes, bgra, options, tensor);
+        return tensor;
+    }
+
+    /// <summary>
+    /// The same tensor as little-endian float32 bytes. On a little-endian machine the floats are written
+    /// straight into the byte array: no second 600 KB array and copy for a 224x224 answer.
+    /// </summary>
+    public static byte[] FromPixelsLittleEndian(ReadOnlySpan<byte> pixelBytes, bool bgra, TensorOptions options)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            return ToLittleEndianBytes(FromPixels(pixelBytes, bgra, options));
+        }
+        var bytes = new byte[options.Width * options.Height * 3 * sizeof(float)];
+        Fill(pixelBytes, bgra, options, MemoryMarshal.Cast<byte, float>(bytes.AsSpan()));
+        return bytes;
+    }
+
+    private static void Fill(ReadOnlySpan<byte> pixelBytes, bool bgra, TensorOptions options, Span<float> tensor)
     {
         var pixels = options.Width * options.Height;
         if (pixelBytes.Length != pixels * 4)
@@ -24,7 +46,6 @@ public static class TensorWriter
                 tables[c][v] = ((v * options.Scale) - options.Mean[c]) / options.Std[c];
             }
         }
-        var tensor = new float[pixels * 3];
         // The output channel that each byte of a pixel lands in: a swap on either side cancels one on the other.
         var (first, second, third) = options.Bgr != bgra ? (2, 1, 0) : (0, 1, 2);
         if (options.Layout == TensorLayout.Nchw)
@@ -48,7 +69,6 @@ public static class TensorWriter
                 tensor[t + third] = tables[third][pixelBytes[p + 2]];
             }
         }
-        return tensor;
     }
 
     /// <summary>The tensor as little-endian float32 bytes, whatever the machine's byte order.</summary>

@@ -81,6 +81,18 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_marked_base64_that_is_not_is_an_invalid_event_named_as_such()
+    {
+        var request = HttpEvent(Photo, "width=32").Replace("\"body\":\"", "\"body\":\"*not base64*", StringComparison.Ordinal);
+
+        var outcome = await _emulator.InvokeAsync(request);
+
+        Assert.True(outcome.IsError);
+        Assert.Equal("Runtime.InvalidEvent", outcome.ErrorType);
+        Assert.Contains("base64", JsonDocument.Parse(outcome.Body).RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_event_the_handler_cannot_take_is_posted_to_error_and_the_next_invocation_succeeds()
     {
         var crash = await _emulator.InvokeAsync("[\"not\", \"an API Gateway event\"]");
