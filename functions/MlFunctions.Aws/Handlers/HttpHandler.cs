@@ -11,6 +11,9 @@ namespace MlFunctions.Aws.Handlers;
 /// <summary>An HTTP catalog function behind API Gateway (HTTP API, payload 2.0) or a Function URL.</summary>
 internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor function) : ILambdaHandler
 {
+    // Room for the status, headers and flags around the body (the writer grows if a response needs more).
+    private const int HeadersAllowance = 2048;
+
     public string Name => function.Name;
 
     public string Accepts => "an API Gateway HTTP API (2.0) or Function URL request";
@@ -19,6 +22,11 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
     {
         var request = ApiGatewayTranslation.Parse(payload);
         var response = await pipeline.InvokeAsync(function, request, cancellationToken).ConfigureAwait(false);
+        return new LambdaResult(Answer(response), response.Status);
+    }
+
+    private static ReadOnlyMemory<byte> Answer(FunctionResponse response)
+    {
         // Sized for the body's base64 at the outset: grown by doubling, then copied out, a tensor's 800 KB
         // answer was written three times over, and a cold start pays for each fresh page.
         var json = new ArrayBufferWriter<byte>(Base64.GetMaxEncodedToUtf8Length(response.Body.Length) + HeadersAllowance);
@@ -26,9 +34,6 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
         {
             JsonSerializer.Serialize(writer, ApiGatewayTranslation.ToResponse(response), AwsJsonContext.Default.ApiGatewayV2Response);
         }
-        return new LambdaResult(json.WrittenMemory, response.Status);
+        return json.WrittenMemory;
     }
-
-    // Room for the status, headers and flags around the body (the writer grows if a response needs more).
-    private const int HeadersAllowance = 2048;
 }
