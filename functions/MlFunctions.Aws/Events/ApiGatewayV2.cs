@@ -19,9 +19,9 @@ public sealed record ApiGatewayV2Request
 
     public RequestContext? RequestContext { get; init; }
 
-    /// <summary>The body string's UTF-8 bytes: base64 text when <see cref="IsBase64Encoded"/>.</summary>
-    [JsonConverter(typeof(Utf8BodyConverter))]
-    public byte[]? Body { get; init; }
+    /// <summary>Where the body string's UTF-8 bytes are (base64 text when <see cref="IsBase64Encoded"/>).</summary>
+    [JsonConverter(typeof(EventBodyConverter))]
+    public EventBody? Body { get; init; }
 
     public bool IsBase64Encoded { get; init; }
 }

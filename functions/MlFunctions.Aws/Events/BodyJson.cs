@@ -1,15 +1,24 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace MlFunctions.Aws.Events;
 
 /// <summary>
-/// An event's body as the UTF-8 bytes of its JSON string, never a .NET string: a 4 MiB image arrives as
-/// about 5.6 MB of base64, and widening that to UTF-16 and back was a good part of a cold resize.
+/// An event's body string, never a .NET string (a 4 MiB image arrives as about 5.6 MB of base64, and
+/// widening that to UTF-16 and back was a good part of a cold resize) and, when it has no escapes (API
+/// Gateway's base64 never does), not even a copy: just where it lies in the event's own bytes.
 /// </summary>
-internal sealed class Utf8BodyConverter : JsonConverter<byte[]>
+public readonly record struct EventBody(int Start, int Length, byte[]? Unescaped)
 {
-    public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    /// <summary>The body's bytes: a slice of <paramref name="json"/>, the event's JSON they were read from, unless they had to be unescaped.</summary>
+    public Memory<byte> In(ReadOnlyMemory<byte> json) =>
+        Unescaped is not null ? Unescaped.AsMemory(Start, Length) : MemoryMarshal.AsMemory(json).Slice(Start, Length);
+}
+
+internal sealed class EventBodyConverter : JsonConverter<EventBody>
+{
+    public override EventBody Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -17,13 +26,15 @@ internal sealed class Utf8BodyConverter : JsonConverter<byte[]>
         }
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
-            return reader.ValueSpan.ToArray();
+            // The reader runs over the whole event, so the token's index is the opening quote's in it.
+            return new EventBody(checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length, null);
         }
         var buffer = new byte[reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length];
-        return buffer[..reader.CopyString(buffer)];
+        return new EventBody(0, reader.CopyString(buffer), buffer);
     }
 
-    public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    public override void Write(Utf8JsonWriter writer, EventBody value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Events are only read.");
 }
 
 /// <summary>A response body: text written as a JSON string, or bytes written straight into the JSON as base64 (no intermediate string, no escaping).</summary>

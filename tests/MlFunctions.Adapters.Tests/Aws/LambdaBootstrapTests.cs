@@ -36,11 +36,13 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
     [InlineData("escaped")]      // '+' as \u002B: what System.Text.Json writes by default
     [InlineData("raw")]          // '+' as it is: what API Gateway sends
     [InlineData("line breaks")]  // MIME-style lines (\r\n every 76 characters): whitespace base64 allows
+    [InlineData("byte order mark")]  // a UTF-8 BOM before the JSON: the body is still found where it lies
     public async Task A_base64_body_is_read_however_its_json_string_is_written_and_the_answer_has_no_escapes(string form)
     {
         var json = form == "escaped" ? null : new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var lines = form == "line breaks" ? Base64FormattingOptions.InsertLineBreaks : Base64FormattingOptions.None;
         var request = HttpEvent(Photo, "width=64&height=64&fit=cover&format=png", base64: lines, json: json);
+        request = form == "byte order mark" ? "\uFEFF" + request : request;
 
         var outcome = await _emulator.InvokeAsync(request);
 
