@@ -36,7 +36,8 @@ public sealed class RuntimeApiClient(string host) : IDisposable
         {
             return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
-        var bytes = new byte[length];
+        // Not zeroed first: the read fills every byte, and zeroing is one more pass over fresh pages.
+        var bytes = GC.AllocateUninitializedArray<byte>((int)length);
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
         return bytes;

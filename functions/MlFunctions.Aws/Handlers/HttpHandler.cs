@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using MlFunctions.Aws.Events;
@@ -29,7 +28,7 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
     {
         // Sized for the body's base64 at the outset: grown by doubling, then copied out, a tensor's 800 KB
         // answer was written three times over, and a cold start pays for each fresh page.
-        var json = new ArrayBufferWriter<byte>(Base64.GetMaxEncodedToUtf8Length(response.Body.Length) + HeadersAllowance);
+        var json = new ResponseBuffer(Base64.GetMaxEncodedToUtf8Length(response.Body.Length) + HeadersAllowance);
         using (var writer = new Utf8JsonWriter(json))
         {
             JsonSerializer.Serialize(writer, ApiGatewayTranslation.ToResponse(response), AwsJsonContext.Default.ApiGatewayV2Response);

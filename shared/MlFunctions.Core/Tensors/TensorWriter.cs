@@ -24,7 +24,8 @@ public static class TensorWriter
         {
             return ToLittleEndianBytes(FromPixels(pixelBytes, bgra, options));
         }
-        var bytes = new byte[options.Width * options.Height * 3 * sizeof(float)];
+        // Not zeroed first: Fill writes every float.
+        var bytes = GC.AllocateUninitializedArray<byte>(options.Width * options.Height * 3 * sizeof(float));
         Fill(pixelBytes, bgra, options, MemoryMarshal.Cast<byte, float>(bytes.AsSpan()));
         return bytes;
     }
