@@ -1,3 +1,4 @@
+using MlFunctions.Aws.Events;
 using MlFunctions.Aws.Handlers;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
@@ -21,6 +22,8 @@ try
     var catalog = FunctionCatalog.Create(limits, models, bucket);
     var name = setting("_HANDLER") ?? "";
     SkiaWarmUp.BeginFor(name);
+    // The serializer's metadata for API Gateway events and answers, built while the first event is awaited.
+    ThreadPool.UnsafeQueueUserWorkItem(static _ => AwsJsonContext.Default.Prepare(), null);
     ILambdaHandler handler = name == OnUploadFunction.Name
         ? new OnUploadHandler(new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)), bucket)
         : new HttpHandler(
