@@ -88,6 +88,49 @@ public sealed partial class TemplateTests
         Assert.Contains("AllowedValues: [x86_64, arm64]", Template);
     }
 
+    [Fact]
+    public async Task Cfn_lint_finds_nothing_in_the_template()
+    {
+        var lint = await CfnLintAsync(Path.Combine(RepoPaths.Root, "template.yaml"));
+
+        Assert.True(lint.ExitCode == 0, $"cfn-lint (exit {lint.ExitCode}):\n{lint.Output}{lint.Error}");
+    }
+
+    [Fact]
+    public async Task Cfn_lint_finds_what_is_wrong_in_a_broken_copy()
+    {
+        // The pass above means something only if the linter really reads the template and SAM's types.
+        var broken = Path.Combine(Path.GetTempPath(), $"mlf-template-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(broken, Template.Replace("Runtime: provided.al2023", "Runtime: provided.al1999", StringComparison.Ordinal));
+        try
+        {
+            var lint = await CfnLintAsync(broken);
+
+            Assert.NotEqual(0, lint.ExitCode);
+            Assert.Contains("provided.al1999", lint.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    /// <summary>
+    /// AWS's cfn-lint (the Python package, which knows SAM's current types: HTTP APIs, Architectures),
+    /// as this kind of machine has it. npm's cfn-lint carries a 2019 specification that rejects both.
+    /// </summary>
+    private static async Task<ProcessRunner.Result> CfnLintAsync(string template)
+    {
+        try
+        {
+            return await ProcessRunner.RunAsync("cfn-lint", ["--format", "parseable", "--", template], TimeSpan.FromMinutes(2));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("cfn-lint is not on PATH: template.yaml is validated with AWS's cfn-lint (pip install cfn-lint).", e);
+        }
+    }
+
     [GeneratedRegex(@"- Name: prefix\n\s+Value: (\S+)\n")]
     private static partial Regex PrefixRule();
 
