@@ -22,14 +22,17 @@ try
     var catalog = FunctionCatalog.Create(limits, models, bucket);
     var name = setting("_HANDLER") ?? "";
     SkiaWarmUp.BeginFor(name);
-    // The serializer's metadata for API Gateway events and answers, built while the first event is awaited.
-    ThreadPool.UnsafeQueueUserWorkItem(static _ => AwsJsonContext.Default.Prepare(), null);
     ILambdaHandler handler = name == OnUploadFunction.Name
         ? new OnUploadHandler(new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)), bucket)
         : new HttpHandler(
             new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}")),
             catalog.Find(name) ?? throw new InvalidOperationException(
                 $"_HANDLER '{name}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}, {OnUploadFunction.Name}."));
+    if (handler is HttpHandler)
+    {
+        // The serializer's metadata for API Gateway events and answers, built while the first event is awaited.
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => AwsJsonContext.Default.Prepare(), null);
+    }
     bootstrap = new LambdaBootstrap(runtime, handler);
 }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException)
