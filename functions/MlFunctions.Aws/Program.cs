@@ -16,7 +16,7 @@ LambdaBootstrap bootstrap;
 try
 {
     Func<string, string?> setting = Environment.GetEnvironmentVariable;
-    var limits = FunctionLimits.FromSettings(setting);
+    var limits = FunctionLimits.FromSettings(setting, FunctionLimits.Lambda);
     var bucket = Bucket(setting);
     var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
     var catalog = FunctionCatalog.Create(limits, models, bucket);

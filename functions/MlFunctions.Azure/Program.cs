@@ -10,7 +10,7 @@ using MlFunctions.Storage.Azure;
 using MlFunctions.Hosting;
 
 Func<string, string?> setting = Environment.GetEnvironmentVariable;
-var limits = FunctionLimits.FromSettings(setting);
+var limits = FunctionLimits.FromSettings(setting, FunctionLimits.Azure);
 var bucket = Bucket(setting);
 var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
 var catalog = FunctionCatalog.Create(limits, models, bucket);

@@ -11,7 +11,7 @@ using MlFunctions.Storage.Gcp;
 
 // The Functions Framework contract: FUNCTION_TARGET names the function, PORT the port (8080).
 Func<string, string?> setting = Environment.GetEnvironmentVariable;
-var limits = FunctionLimits.FromSettings(setting);
+var limits = FunctionLimits.FromSettings(setting, FunctionLimits.CloudRun);
 var bucket = Bucket(setting);
 var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
 var catalog = FunctionCatalog.Create(limits, models, bucket);

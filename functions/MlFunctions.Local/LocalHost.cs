@@ -55,7 +55,7 @@ public static class LocalHost
             // The pipeline enforces the body limit itself, so the refusal is problem+json, not a bare 413.
             kestrel.Limits.MaxRequestBodySize = null;
         });
-        limits ??= FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
+        limits ??= FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure);
         var bucket = BucketStore(args);
         // A new champion is noticed within a second, by reading champion.json, without a restart.
         var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(1));

@@ -13,6 +13,9 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
     // Room for the status, headers and flags around the body (the writer grows if a response needs more).
     private const int HeadersAllowance = 2048;
 
+    // Lambda's synchronous response payload limit.
+    private const int LambdaPayloadBytes = 6 * 1024 * 1024;
+
     public string Name => function.Name;
 
     public string Accepts => "an API Gateway HTTP API (2.0) or Function URL request";
@@ -21,7 +24,15 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
     {
         var request = ApiGatewayTranslation.Parse(payload);
         var response = await pipeline.InvokeAsync(function, request, cancellationToken).ConfigureAwait(false);
-        return new LambdaResult(Answer(response), response.Status);
+        var answer = Answer(response);
+        if (answer.Length > LambdaPayloadBytes)
+        {
+            // Lambda would fail the invocation at the Runtime API; the client gets our problem instead.
+            response = ProblemType.ResponseTooLarge.With(
+                $"The answer, encoded for Lambda, has {answer.Length:N0} bytes; Lambda carries at most {LambdaPayloadBytes:N0}. Ask for less: fewer records, a smaller image or a binary output.").ToResponse();
+            answer = Answer(response);
+        }
+        return new LambdaResult(answer, response.Status);
     }
 
     private static ReadOnlyMemory<byte> Answer(FunctionResponse response)

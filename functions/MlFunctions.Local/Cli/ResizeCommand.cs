@@ -9,7 +9,7 @@ internal static class ResizeCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter console, CancellationToken cancellationToken)
     {
-        var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable);
+        var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure);
         CommandLine line;
         ResizeOptions options;
         string output;

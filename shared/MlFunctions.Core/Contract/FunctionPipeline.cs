@@ -22,7 +22,12 @@ public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exc
         }
         try
         {
-            return await function.Handler.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await function.Handler.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+            // The functions refuse what they can foresee; this catches the rest before a platform fails the answer.
+            return response.Body.Length > Catalog.Limits.MaxResponseBytes
+                ? ProblemType.ResponseTooLarge.With(
+                    $"The answer has {response.Body.Length:N0} bytes; the limit is {Catalog.Limits.MaxResponseBytes:N0} (MLF_MAX_RESPONSE_BYTES). Ask for less: fewer records, a smaller image or a binary output.").ToResponse()
+                : response;
         }
         catch (ProblemException problem)
         {
@@ -52,5 +57,5 @@ public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exc
 
     /// <summary>The 413 for a body over the limit, for adapters that can refuse before reading it all.</summary>
     public ProblemException TooLarge(long bodyBytes) =>
-        ProblemType.BodyTooLarge.With($"The body has {bodyBytes} bytes or more; the limit is {Catalog.Limits.MaxBodyBytes}.");
+        ProblemType.BodyTooLarge.With($"The body has {bodyBytes:N0} bytes or more; the limit is {Catalog.Limits.MaxBodyBytes:N0} (MLF_MAX_BODY_BYTES).");
 }

@@ -7,25 +7,47 @@ public sealed record FeatureSpec(ColumnSpec[] Columns)
 {
     public const int MaxBuckets = 1 << 20;
     public const int MaxNgram = 8;
+    public const int MaxCategories = 10_000;
+    public const int MaxColumns = 10_000;
+    public const int MaxNameLength = 256;
+
+    /// <summary>The most features a spec may make (a vector's width, and so its names).</summary>
+    public const int MaxWidth = 1 << 20;
 
     /// <summary>Columns that produce features.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<ColumnSpec> Used => Columns.Where(c => c.Kind != ColumnKind.Ignore);
+
+    /// <summary>The vector's width, computed from the options alone, so a budget can be checked before any encoder is built.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Width => Used.Sum(c => (long)(c.Kind switch
+    {
+        ColumnKind.Categorical => (c.Fitted?.Categories?.Length ?? 0) + 1,
+        ColumnKind.Text => c.Buckets ?? 256,
+        _ => 1,
+    }));
 
     /// <summary>Checks every option, naming the offending column; with <paramref name="fitted"/>, also that stats are present where needed.</summary>
     public FeatureSpec Validate(bool fitted)
     {
-        if (Columns is null || Columns.Length == 0)
+        if (Columns is null || Columns.Length == 0 || Columns.Length > MaxColumns)
         {
-            throw Invalid("spec.columns", "a spec needs at least one column.");
+            throw Invalid("spec.columns", $"a spec needs from 1 to {MaxColumns} columns, not {Columns?.Length ?? 0}.");
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Columns.Length; i++)
         {
             var column = Columns[i];
             var at = $"spec.columns[{i}]";
-            if (string.IsNullOrWhiteSpace(column.Name) || !names.Add(column.Name))
+            if (column is null)
             {
-                throw Invalid(at + ".name", string.IsNullOrWhiteSpace(column.Name) ? "every column needs a name." : $"'{column.Name}' appears twice.");
+                throw Invalid(at, "a column is an object, not null.");
+            }
+            if (string.IsNullOrWhiteSpace(column.Name) || column.Name.Length > MaxNameLength || !names.Add(column.Name))
+            {
+                throw Invalid(at + ".name", string.IsNullOrWhiteSpace(column.Name) ? "every column needs a name."
+                    : column.Name.Length > MaxNameLength ? $"a name has at most {MaxNameLength} characters, not {column.Name.Length}."
+                    : $"'{column.Name}' appears twice.");
             }
             at = $"{at} ('{column.Name}')";
             switch (column.Kind)
@@ -35,10 +57,12 @@ public sealed record FeatureSpec(ColumnSpec[] Columns)
                     Check(column.Impute != "constant" || column.Constant is not null, at, "constant", "a number, since impute is constant");
                     Check(column.Scaling is null or "standardize" or "minmax" or "none", at, "scaling", "standardize, minmax or none");
                     Check(!fitted || column.Fitted?.Fill is not null, at, "fitted", "fitted statistics: fit the spec on training data first");
+                    Check(column.Constant is null || double.IsFinite(column.Constant.Value), at, "constant", "a finite number");
                     break;
                 case ColumnKind.Categorical:
                     Check(column.MaxCategories is null or (>= 1 and <= 10_000), at, "maxCategories", "a number from 1 to 10000");
                     Check(!fitted || column.Fitted?.Categories is not null, at, "fitted", "fitted categories: fit the spec on training data first");
+                    CheckCategories(column.Fitted?.Categories, at);
                     break;
                 case ColumnKind.Text:
                     Check(column.Buckets is null or (>= 1 and <= MaxBuckets), at, "buckets", $"a number from 1 to {MaxBuckets}");
@@ -52,7 +76,33 @@ public sealed record FeatureSpec(ColumnSpec[] Columns)
                     throw Invalid(at + ".kind", $"'{column.Kind}' is not a kind; kinds are: {string.Join(", ", ColumnKind.All)}.");
             }
         }
+        if (Width > MaxWidth)
+        {
+            throw Invalid("spec.columns", $"the columns make {Width:N0} features; a spec makes at most {MaxWidth:N0} (fewer buckets or categories).");
+        }
         return this;
+    }
+
+    private static void CheckCategories(string[]? categories, string at)
+    {
+        if (categories is null)
+        {
+            return;
+        }
+        if (categories.Length > MaxCategories)
+        {
+            throw Invalid(at + ".fitted.categories", $"there are {categories.Length:N0} categories; at most {MaxCategories:N0}.");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 0; c < categories.Length; c++)
+        {
+            if (categories[c] is null || !seen.Add(categories[c]))
+            {
+                throw Invalid($"{at}.fitted.categories[{c}]", categories[c] is null
+                    ? "a category is text, not null (missing values have the unknown slot)."
+                    : $"'{categories[c]}' appears twice; each category has one slot.");
+            }
+        }
     }
 
     private static bool ValidNgrams(int[]? range) =>

@@ -9,6 +9,8 @@ namespace MlFunctions.Core.Functions;
 /// <summary>POST /api/format: scores or logits, labels and options in; labelled predictions out, as JSON or CSV.</summary>
 public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
 {
+    private const int MaxLabelLength = 1024;
+
     public Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
     {
         var body = JsonBody.Read(request, CoreJsonContext.Web.FormatRequest);
@@ -23,6 +25,7 @@ public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
             throw ProblemType.TooManyRecords.With($"Send from 1 to {limits.MaxRecords} rows of scores, not {rows.Length}.", "scores");
         }
         var width = rows[0]?.Length ?? 0;
+        FunctionLimits.Budget((long)rows.Length * Math.Max(1, width), limits.MaxFormatValues, "MLF_MAX_FORMAT_VALUES", "scores", "scores (rows x columns)");
         var options = Options(body, width, logits);
         var predictions = new Prediction[rows.Length];
         for (var i = 0; i < rows.Length; i++)
@@ -49,6 +52,7 @@ public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
         // One score column is binary: its labels are [negative, positive].
         var labelCount = width == 1 ? 2 : width;
         var labels = body.Labels ?? Enumerable.Range(0, labelCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        CheckLabels(labels);
         if (labels.Length != labelCount)
         {
             throw Parameters.Invalid("labels", width == 1
@@ -62,6 +66,22 @@ public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
             throw Parameters.Invalid("activation", "softmax over a single score is always 1; use sigmoid for one binary score.");
         }
         return FormatOptions.Create(labels, activation, body.TopK, body.Threshold);
+    }
+
+    /// <summary>Labels name columns: each is text, not empty, and given once, or a prediction would be ambiguous.</summary>
+    private static void CheckLabels(string[] labels)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (string.IsNullOrEmpty(labels[i]) || labels[i].Length > MaxLabelLength || !seen.Add(labels[i]))
+            {
+                throw Parameters.Invalid($"labels[{i}]", labels[i] is null ? "a label is text, not null."
+                    : labels[i].Length == 0 ? "a label is not empty."
+                    : labels[i].Length > MaxLabelLength ? $"a label has at most {MaxLabelLength} characters."
+                    : $"'{labels[i]}' appears twice; each column needs its own label.");
+            }
+        }
     }
 
     private static T Choice<T>(string name, string? value, T fallback, params (string Name, T Value)[] choices) =>

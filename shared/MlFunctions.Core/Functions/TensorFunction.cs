@@ -17,6 +17,10 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
         var acceptsJson = request.Header("Accept")?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true;
         var json = parameters.Choice("output", acceptsJson, ("json", true), ("binary", false));
 
+        // The answer's size is known before the image is decoded: 4 bytes a value, or up to 16 characters as JSON.
+        var elements = 3L * options.Width * options.Height;
+        FunctionLimits.Budget(elements * (json ? 16 : 4), limits.MaxResponseBytes, "MLF_MAX_RESPONSE_BYTES", "width",
+            json ? "answer bytes as JSON (ask for output=binary)" : "answer bytes");
         var layout = options.Layout == TensorLayout.Nchw ? "nchw" : "nhwc";
         var channels = options.Bgr ? "bgr" : "rgb";
         if (json)

@@ -56,7 +56,9 @@ internal static class ImageRenderer
         {
             var name = plan.OutputWidth > limits.MaxOutputDimension ? "width" : "height";
             throw Parameters.Invalid(name,
-                $"the output would be {plan.OutputWidth}x{plan.OutputHeight}; each side is limited to {limits.MaxOutputDimension}.");
+                $"the output would be {plan.OutputWidth}x{plan.OutputHeight}; each side is limited to {limits.MaxOutputDimension} (MLF_MAX_OUTPUT_DIMENSION).");
         }
+        FunctionLimits.Budget((long)plan.OutputWidth * plan.OutputHeight, limits.MaxOutputPixels, "MLF_MAX_OUTPUT_PIXELS", "width",
+            $"output pixels ({plan.OutputWidth}x{plan.OutputHeight})");
     }
 }

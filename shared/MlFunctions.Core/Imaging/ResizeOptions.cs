@@ -18,6 +18,11 @@ public sealed record ResizeOptions(int? Width, int? Height, FitMode Fit, ImageFo
         {
             throw Parameters.Invalid("width", "give a width, a height or both (a missing one keeps the aspect ratio).");
         }
+        if (width is not null && height is not null)
+        {
+            // Known before the image is read; a single side is checked once the fit is planned.
+            FunctionLimits.Budget((long)width.Value * height.Value, limits.MaxOutputPixels, "MLF_MAX_OUTPUT_PIXELS", "width", $"output pixels ({width}x{height})");
+        }
         return new ResizeOptions(
             width,
             height,

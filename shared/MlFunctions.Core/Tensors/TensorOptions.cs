@@ -17,13 +17,16 @@ public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor B
     {
         parameters.RejectUnknown(Names);
         var std = parameters.FloatList("std", 3) ?? [1f, 1f, 1f];
-        if (std.Any(s => s == 0))
+        if (std.Any(s => s == 0 || float.IsSubnormal(s)))
         {
-            throw Parameters.Invalid("std", "a standard deviation of 0 would divide by zero.");
+            throw Parameters.Invalid("std", "a standard deviation of 0 (or so near it) would divide by zero.");
         }
+        var width = ImageParameters.Side(parameters, "width", limits) ?? 224;
+        var height = ImageParameters.Side(parameters, "height", limits) ?? 224;
+        FunctionLimits.Budget(3L * width * height, limits.MaxTensorElements, "MLF_MAX_TENSOR_ELEMENTS", "width", $"tensor elements (3x{height}x{width})");
         return new TensorOptions(
-            ImageParameters.Side(parameters, "width", limits) ?? 224,
-            ImageParameters.Side(parameters, "height", limits) ?? 224,
+            width,
+            height,
             ImageParameters.Fit(parameters, FitMode.Cover, allowContain: false),
             ImageParameters.Background(parameters) ?? SKColors.Black,
             parameters.Choice("layout", TensorLayout.Nchw, ("nchw", TensorLayout.Nchw), ("nhwc", TensorLayout.Nhwc)),

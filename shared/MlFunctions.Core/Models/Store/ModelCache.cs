@@ -30,12 +30,16 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         {
             return known.Scorer;
         }
-        var pointer = await Store.ReadChampionAsync(model, cancellationToken).ConfigureAwait(false)
+        var pointer = await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemType.ModelNotFound.With($"There is no model '{model}' with a champion; train one first.", "model");
+        if (pointer.Version is null || !ModelNames.IsValid(pointer.Version))
+        {
+            throw Unusable(model, "its champion.json names no valid version");
+        }
         var scorer = known?.Scorer.Bundle.Version == pointer.Version
             ? known.Scorer
             : await LoadAsync(model, pointer.Version, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"champion.json of '{model}' names version '{pointer.Version}', which has no bundle.");
+                ?? throw Unusable(model, $"its champion.json names version '{pointer.Version}', which has no bundle");
         _champions[model] = new Champion(scorer, now);
         return scorer;
     }
@@ -61,11 +65,34 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         }
     }
 
+    private async Task<ChampionPointer?> ReadChampionAsync(string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Store.ReadChampionAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw Unusable(model, "its champion.json is not a valid champion pointer");
+        }
+    }
+
     private async Task<BundleScorer?> ReadAsync(string model, string version)
     {
         var bundle = await Store.ReadBundleAsync(model, version, CancellationToken.None).ConfigureAwait(false);
-        return bundle is null ? null : new BundleScorer(bundle);
+        try
+        {
+            return bundle is null ? null : new BundleScorer(bundle);
+        }
+        catch (Exception e) when (e is InvalidDataException or ProblemException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            // A stored model is ours, not the client's: its faults are a 409 naming the model, never a 400 or a 500.
+            throw Unusable(model, $"version '{version}' cannot be loaded: {e.Message}");
+        }
     }
+
+    private static ProblemException Unusable(string model, string why) =>
+        ProblemType.ModelUnusable.With($"Model '{model}' cannot be served: {why}. Train or register it again, or pin a good ?version=.", "model");
 
     private sealed record Champion(BundleScorer Scorer, DateTimeOffset CheckedAt);
 }

@@ -13,6 +13,6 @@ public static partial class ModelNames
             ? value
             : throw Parameters.Invalid(what, $"'{value}' is not a valid {what}: use 1 to 64 letters, digits, '.', '-' or '_'.");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex Pattern();
 }

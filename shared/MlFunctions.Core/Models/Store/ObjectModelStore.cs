@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MlFunctions.Core.Contract;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models.Bundle;
 using MlFunctions.Core.Storage;
@@ -24,7 +25,14 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     public async Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken)
     {
         var stored = await Objects.ReadAsync(BucketLayout.Version(model, version, "bundle.json"), cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : ModelBundleJson.Read(stored.Content);
+        try
+        {
+            return stored is null ? null : ModelBundleJson.Read(stored.Content);
+        }
+        catch (InvalidDataException e)
+        {
+            throw ProblemType.ModelUnusable.With($"Model '{model}' cannot be served: version '{version}' has a broken bundle.json ({e.Message}). Train or register it again, or pin a good ?version=.", "model");
+        }
     }
 
     /// <summary>Writes a version's files; bundle.json goes last, so a version is never visible before it is whole.</summary>
