@@ -25,7 +25,7 @@ internal sealed partial class AzureJsonContext : JsonSerializerContext;
 /// <summary>
 /// function.json for every catalog function, generated from the catalog rather than kept by hand: an
 /// HTTP trigger at the function's route (below the host's "api" prefix) with authLevel function, and
-/// for on-upload a blob trigger on the container named by the MLF_BUCKET app setting.
+/// for on-upload an Event Grid trigger for the container's BlobCreated events.
 /// </summary>
 public static class FunctionJson
 {
@@ -38,12 +38,14 @@ public static class FunctionJson
     ]);
 
     /// <summary>
-    /// A blob trigger over the whole container (a blob trigger takes one path pattern; on-upload ignores
-    /// what is not under its prefixes). The blob arrives as bytes, its name and ETag in the metadata.
+    /// An Event Grid trigger: Microsoft.Storage.BlobCreated events, metadata only (the way Flex Consumption
+    /// runs blob triggers), so a blob of any size is never shipped inside the request; on-upload streams it
+    /// from the container. The event subscription's subject filters name on-upload's prefixes, so what
+    /// on-upload writes (processed/, jobs/, predictions/) does not start it again.
     /// </summary>
-    public static FunctionDefinition BlobTrigger() => new(
+    public static FunctionDefinition EventGridTrigger() => new(
     [
-        new Binding("blobTrigger", "in", "blob", Path: "%MLF_BUCKET%/{name}", Connection: "AzureWebJobsStorage", DataType: "binary"),
+        new Binding("eventGridTrigger", "in", "event"),
     ]);
 
     /// <summary>The storage triggers this handler serves (retrain runs in the Trainer, which cannot be AOT).</summary>
@@ -58,7 +60,7 @@ public static class FunctionJson
         }
         foreach (var trigger in Triggers(catalog))
         {
-            Write(folder, trigger.Name, BlobTrigger());
+            Write(folder, trigger.Name, EventGridTrigger());
         }
     }
 

@@ -16,6 +16,9 @@ namespace MlFunctions.Storage.Aws;
 /// </summary>
 public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
 {
+    /// <summary>The part size of multipart uploads (S3's minimum is 5 MiB); content up to it is one PutObject.</summary>
+    public const int PartBytes = 8 * 1024 * 1024;
+
     private readonly int _attempts = client.Config.MaxErrorRetry + 1;
 
     public string Bucket { get; } = bucket;
@@ -43,14 +46,12 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         return new S3ObjectStore(new AmazonS3Client(Configure(config, StoreRetry.Default)), bucket);
     }
 
-    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    public async Task<ObjectReader?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await client.GetObjectAsync(Bucket, ObjectKeys.Check(key), cancellationToken).ConfigureAwait(false);
-            using var content = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
-            return new StoredObject(key, content.ToArray(), response.ETag);
+            var response = await client.GetObjectAsync(Bucket, ObjectKeys.Check(key), cancellationToken).ConfigureAwait(false);
+            return new ObjectReader(key, response.ResponseStream, response.ETag, response.ContentLength, owner: response);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -62,12 +63,31 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         }
     }
 
-    public async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string key, Stream content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        ObjectKeys.Check(key);
+        // One part is read first: content that fits in it is one PutObject; more goes up as a multipart upload,
+        // a part at a time, so memory holds one part whatever the object's size.
+        var part = new byte[content.CanSeek ? (int)Math.Clamp(content.Length - content.Position + 1, 1, PartBytes) : PartBytes];
+        var filled = await ObjectContent.FillAsync(content, part, cancellationToken).ConfigureAwait(false);
+        if (filled < part.Length)
+        {
+            return await PutAsync(key, part.AsMemory(0, filled), contentType, condition, cancellationToken).ConfigureAwait(false);
+        }
+        if (part.Length < PartBytes)
+        {
+            Array.Resize(ref part, PartBytes);
+            filled += await ObjectContent.FillAsync(content, part.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+        }
+        return await MultipartAsync(key, content, part, filled, contentType, condition, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
             BucketName = Bucket,
-            Key = ObjectKeys.Check(key),
+            Key = key,
             InputStream = new MemoryStream(content.ToArray(), writable: false),
             ContentType = contentType,
             // Plain bodies: aws-chunked uploads are needless for objects in memory, and S3 look-alikes reject them.
@@ -87,6 +107,66 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         catch (Exception e) when (Unavailable(e, cancellationToken))
         {
             throw Failure("write", key, e);
+        }
+    }
+
+    /// <summary>A multipart upload: parts of <see cref="PartBytes"/> (each retried by the SDK), the condition checked on completion; aborted on any failure, so nothing is half-written.</summary>
+    private async Task<string?> MultipartAsync(string key, Stream content, byte[] part, int filled, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        string uploadId;
+        try
+        {
+            uploadId = (await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key, ContentType = contentType },
+                cancellationToken).ConfigureAwait(false)).UploadId;
+        }
+        catch (Exception e) when (Unavailable(e, cancellationToken))
+        {
+            throw Failure("write", key, e);
+        }
+        try
+        {
+            var parts = new List<PartETag>();
+            for (var number = 1; filled > 0; number++)
+            {
+                var uploaded = await client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = Bucket, Key = key, UploadId = uploadId, PartNumber = number,
+                    InputStream = new MemoryStream(part, 0, filled, writable: false), PartSize = filled, UseChunkEncoding = false,
+                }, cancellationToken).ConfigureAwait(false);
+                parts.Add(new PartETag(number, uploaded.ETag));
+                filled = await ObjectContent.FillAsync(content, part, cancellationToken).ConfigureAwait(false);
+            }
+            var completed = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket, Key = key, UploadId = uploadId, PartETags = parts,
+                IfNoneMatch = condition.CreateOnly ? "*" : null, IfMatch = condition.IfMatch,
+            }, cancellationToken).ConfigureAwait(false);
+            return completed.ETag;
+        }
+        catch (Exception e)
+        {
+            await AbortAsync(key, uploadId).ConfigureAwait(false);
+            if (e is AmazonS3Exception s3 && IsConditionFailure(s3, condition))
+            {
+                return null;
+            }
+            if (Unavailable(e, cancellationToken))
+            {
+                throw Failure("write", key, e);
+            }
+            throw;
+        }
+    }
+
+    private async Task AbortAsync(string key, string uploadId)
+    {
+        try
+        {
+            await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = uploadId }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unavailable(e, CancellationToken.None))
+        {
+            // The bucket's lifecycle rule for incomplete uploads removes what an abort could not.
         }
     }
 

@@ -40,12 +40,13 @@ public sealed class BlobObjectStore(BlobContainerClient container, StoreRetry? r
         return new BlobObjectStore(new BlobContainerClient(connection, name, Options(StoreRetry.Default)), StoreRetry.Default);
     }
 
-    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    public async Task<ObjectReader?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await container.GetBlobClient(ObjectKeys.Check(key)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return new StoredObject(key, response.Value.Content.ToArray(), response.Value.Details.ETag.ToString());
+            var response = await container.GetBlobClient(ObjectKeys.Check(key)).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var details = response.Value.Details;
+            return new ObjectReader(key, response.Value.Content, details.ETag.ToString(), details.ContentLength, owner: response.Value);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -57,10 +58,13 @@ public sealed class BlobObjectStore(BlobContainerClient container, StoreRetry? r
         }
     }
 
-    public async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string key, Stream content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
     {
         var options = new BlobUploadOptions
         {
+            // Up to one block in one request; more is staged a block at a time and committed at the end
+            // (the condition is checked then), so memory holds one block whatever the blob's size.
+            TransferOptions = new global::Azure.Storage.StorageTransferOptions { InitialTransferSize = BlockBytes, MaximumTransferSize = BlockBytes, MaximumConcurrency = 1 },
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
             Conditions = condition.CreateOnly ? new BlobRequestConditions { IfNoneMatch = ETag.All }
                 : condition.IfMatch is { } etag ? new BlobRequestConditions { IfMatch = new ETag(etag) }
@@ -68,7 +72,7 @@ public sealed class BlobObjectStore(BlobContainerClient container, StoreRetry? r
         };
         try
         {
-            var response = await container.GetBlobClient(ObjectKeys.Check(key)).UploadAsync(new BinaryData(content), options, cancellationToken).ConfigureAwait(false);
+            var response = await container.GetBlobClient(ObjectKeys.Check(key)).UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
             return response.Value.ETag.ToString();
         }
         catch (RequestFailedException e) when (options.Conditions is not null && e.Status is 409 or 412 || (condition.IfMatch is not null && e.Status == 404))
@@ -80,6 +84,9 @@ public sealed class BlobObjectStore(BlobContainerClient container, StoreRetry? r
             throw Failure("write", key, e);
         }
     }
+
+    /// <summary>The block size of large uploads.</summary>
+    public const int BlockBytes = 8 * 1024 * 1024;
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

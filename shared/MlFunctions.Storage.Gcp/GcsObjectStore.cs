@@ -36,31 +36,114 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
         return new GcsObjectStore(http, bucket, async ct => await tokens.GetAsync(ct).ConfigureAwait(false));
     }
 
-    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    /// <summary>The chunk size of resumable uploads (a multiple of 256 KiB, as GCS requires); content up to it is one media upload.</summary>
+    public const int ChunkBytes = 8 * 1024 * 1024;
+
+    public async Task<ObjectReader?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var uri = new Uri(_endpoint, $"storage/v1/b/{Escape(Bucket)}/o/{Escape(ObjectKeys.Check(key))}?alt=media");
-        using var response = await SendAsync("read", key, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var response = await SendAsync("read", key, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        try
         {
-            return null;
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                response.Dispose();
+                return null;
+            }
+            await EnsureSuccessAsync(response, "read", key).ConfigureAwait(false);
+            var generation = response.Headers.TryGetValues("x-goog-generation", out var values) ? values.First()
+                : throw new InvalidDataException($"GCS sent '{key}' without its generation (x-goog-generation).");
+            var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new ObjectReader(key, content, generation, response.Content.Headers.ContentLength, owner: response);
         }
-        await EnsureSuccessAsync(response, "read", key).ConfigureAwait(false);
-        var generation = response.Headers.TryGetValues("x-goog-generation", out var values) ? values.First()
-            : throw new InvalidDataException($"GCS sent '{key}' without its generation (x-goog-generation).");
-        return new StoredObject(key, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), generation);
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
-    public async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string key, Stream content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
     {
-        var query = $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=media&name={Escape(ObjectKeys.Check(key))}";
-        query += condition.CreateOnly ? "&ifGenerationMatch=0" : condition.IfMatch is { } generation ? $"&ifGenerationMatch={Escape(generation)}" : "";
-        var bytes = content.ToArray();
+        var precondition = condition.CreateOnly ? "&ifGenerationMatch=0" : condition.IfMatch is { } generation ? $"&ifGenerationMatch={Escape(generation)}" : "";
+        var name = Escape(ObjectKeys.Check(key));
+        var chunk = new byte[content.CanSeek ? (int)Math.Clamp(content.Length - content.Position + 1, 1, ChunkBytes) : ChunkBytes];
+        var filled = await ObjectContent.FillAsync(content, chunk, cancellationToken).ConfigureAwait(false);
+        if (filled < chunk.Length)
+        {
+            return await UploadMediaAsync(key, $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=media&name={name}{precondition}", chunk.AsMemory(0, filled), contentType, cancellationToken).ConfigureAwait(false);
+        }
+        if (chunk.Length < ChunkBytes)
+        {
+            Array.Resize(ref chunk, ChunkBytes);
+            filled += await ObjectContent.FillAsync(content, chunk.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+        }
+        return await UploadResumableAsync(key, $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=resumable&name={name}{precondition}", content, chunk, filled, contentType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> UploadMediaAsync(string key, string query, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
         using var response = await SendAsync("write", key, () =>
         {
-            var body = new ByteArrayContent(bytes);
+            var body = new ReadOnlyMemoryContent(content);
             body.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
             return new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, query)) { Content = body };
         }, cancellationToken).ConfigureAwait(false);
+        return await WrittenAsync(response, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A resumable upload: a session, then chunks of <see cref="ChunkBytes"/> (each retried as a whole), then an
+    /// empty request that gives the total and finalises; the object exists only once finalised, and the
+    /// precondition is checked then.
+    /// </summary>
+    private async Task<string?> UploadResumableAsync(string key, string query, Stream content, byte[] chunk, int filled, string contentType, CancellationToken cancellationToken)
+    {
+        Uri session;
+        using (var started = await SendAsync("write", key, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, query)) { Content = new ByteArrayContent([]) };
+            request.Headers.Add("X-Upload-Content-Type", contentType);
+            return request;
+        }, cancellationToken).ConfigureAwait(false))
+        {
+            if (started.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                return null;
+            }
+            await EnsureSuccessAsync(started, "write", key).ConfigureAwait(false);
+            session = started.Headers.Location ?? throw new InvalidDataException($"GCS started an upload of '{key}' without a session (Location).");
+        }
+        long offset = 0;
+        while (filled > 0)
+        {
+            var start = offset;
+            var length = filled;
+            using (var response = await SendAsync("write", key, () => Chunk(session, chunk, length, $"bytes {start}-{start + length - 1}/*"), cancellationToken).ConfigureAwait(false))
+            {
+                if ((int)response.StatusCode != 308)
+                {
+                    await EnsureSuccessAsync(response, "write", key).ConfigureAwait(false);
+                }
+            }
+            offset += length;
+            filled = await ObjectContent.FillAsync(content, chunk, cancellationToken).ConfigureAwait(false);
+        }
+        var total = offset;
+        using var finished = await SendAsync("write", key, () => Chunk(session, chunk, 0, $"bytes */{total}"), cancellationToken).ConfigureAwait(false);
+        return await WrittenAsync(finished, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static HttpRequestMessage Chunk(Uri session, byte[] chunk, int length, string range)
+    {
+        var body = new ByteArrayContent(chunk, 0, length);
+        body.Headers.TryAddWithoutValidation("Content-Range", range);
+        return new HttpRequestMessage(HttpMethod.Put, session) { Content = body };
+    }
+
+    /// <summary>The new generation of a finished write, or null when its precondition did not hold.</summary>
+    private async Task<string?> WrittenAsync(HttpResponseMessage response, string key, CancellationToken cancellationToken)
+    {
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
         {
             return null;
@@ -93,7 +176,8 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
     }
 
     /// <summary>Sends until an answer that is not transient, or the last try; a try that outlasts <see cref="StoreRetry.AttemptTimeout"/> is cancelled and counts as failed.</summary>
-    private async Task<HttpResponseMessage> SendAsync(string operation, string key, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(string operation, string key, Func<HttpRequestMessage> create, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -107,7 +191,7 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
             HttpResponseMessage? response = null;
             try
             {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
+                response = await http.SendAsync(request, completion, deadline.Token).ConfigureAwait(false);
                 if (!StoreRetry.IsTransient(response.StatusCode) || attempt >= _retry.Attempts)
                 {
                     return response;

@@ -25,7 +25,7 @@ public sealed class FunctionCatalog
     [
         new(OnUploadFunction.Name, OnUploadFunction.Prefixes, null, "adapters",
             "Routes a new object by prefix: images to processed variants, training CSVs to validated jobs, batch CSVs to predictions."),
-        new("retrain", [BucketLayout.Jobs], ".json", "trainer",
+        new("retrain", [BucketLayout.Jobs], BucketLayout.JobSuffix, "trainer",
             "Runs a training job: trains, scores challenger and champion on the same holdout, promotes only a better model."),
     ];
 

@@ -11,7 +11,8 @@ public sealed record JobManifest(
     string SourceVersion,
     long Rows,
     ModelSpec Spec,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? SourceETag = null);
 
 /// <summary>jobs/&lt;model&gt;/&lt;job-id&gt;.status.json: where a job is, and for a finished one, the decision and why.</summary>
 public sealed record JobStatus
@@ -29,6 +30,9 @@ public sealed record JobStatus
 
     /// <summary>Why the job is in this state: the validation failure, the promotion decision or the error.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>For a failed or rejected job, the problem type (a stable URI) behind <see cref="Reason"/>.</summary>
+    public string? Problem { get; init; }
 
     /// <summary>The readable validation report of the uploaded CSV.</summary>
     public string? Report { get; init; }

@@ -6,8 +6,8 @@ namespace MlFunctions.Core.Storage;
 /// Where everything lives in a bucket, the same on every cloud and in the local folder:
 /// <code>
 /// incoming/images/&lt;name&gt;        -> processed/images/&lt;name&gt;/&lt;variant&gt;.&lt;ext&gt; and status.json
-/// training/&lt;model&gt;/&lt;file&gt;.csv   -> jobs/&lt;model&gt;/&lt;job-id&gt;.json and &lt;job-id&gt;.status.json
-/// jobs/&lt;model&gt;/&lt;job-id&gt;.json    -> models/&lt;model&gt;/&lt;version&gt;/{bundle.json, model.zip, metrics.json}, champion.json
+/// training/&lt;model&gt;/&lt;file&gt;.csv   -> jobs/&lt;model&gt;/&lt;job-id&gt;.job.json and &lt;job-id&gt;.status.json
+/// jobs/&lt;model&gt;/&lt;job-id&gt;.job.json -> models/&lt;model&gt;/&lt;version&gt;/{bundle.json, model.zip, metrics.json}, champion.json
 /// batch/&lt;model&gt;/&lt;file&gt;.csv      -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl (and .status.json when it fails)
 /// models/&lt;model&gt;/spec.json        the model spec retraining follows
 /// </code>
@@ -20,11 +20,17 @@ public static class BucketLayout
     public const string Batch = "batch/";
     public const string StatusSuffix = ".status.json";
 
+    /// <summary>
+    /// A job manifest's suffix: distinct from <see cref="StatusSuffix"/>, so that a trigger filtered on it
+    /// (S3's suffix rule, a blob path pattern) fires once per job, never for the status documents beside it.
+    /// </summary>
+    public const string JobSuffix = ".job.json";
+
     public static string ProcessedImage(string name, string variant, string extension) => $"processed/images/{name}/{variant}.{extension}";
 
     public static string ImageStatus(string name) => $"processed/images/{name}/status.json";
 
-    public static string Job(string model, string jobId) => $"{Jobs}{Check(model)}/{jobId}.json";
+    public static string Job(string model, string jobId) => $"{Jobs}{Check(model)}/{jobId}{JobSuffix}";
 
     public static string JobStatus(string model, string jobId) => $"{Jobs}{Check(model)}/{jobId}{StatusSuffix}";
 
@@ -40,8 +46,8 @@ public static class BucketLayout
 
     /// <summary>The model and job id of a job manifest key (not of its status), or null.</summary>
     public static (string Model, string JobId)? ParseJob(string key) =>
-        key.Split('/') is ["jobs", var model, var file] && file.EndsWith(".json", StringComparison.Ordinal) && !file.EndsWith(StatusSuffix, StringComparison.Ordinal)
-            ? (model, file[..^".json".Length])
+        key.Split('/') is ["jobs", var model, var file] && file.EndsWith(JobSuffix, StringComparison.Ordinal) && file.Length > JobSuffix.Length
+            ? (model, file[..^JobSuffix.Length])
             : null;
 
     private static string Check(string model) => ModelNames.Check(model, "model");

@@ -10,9 +10,9 @@ public sealed class LazyObjectStore(string bucket, Func<IObjectStore> create) : 
 
     public string Bucket { get; } = bucket;
 
-    public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken) => _store.Value.ReadAsync(key, cancellationToken);
+    public Task<ObjectReader?> OpenReadAsync(string key, CancellationToken cancellationToken) => _store.Value.OpenReadAsync(key, cancellationToken);
 
-    public Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken) =>
+    public Task<string?> WriteAsync(string key, Stream content, string contentType, WriteCondition condition, CancellationToken cancellationToken) =>
         _store.Value.WriteAsync(key, content, contentType, condition, cancellationToken);
 
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => _store.Value.ListAsync(prefix, cancellationToken);

@@ -40,22 +40,35 @@ public sealed class LocalFolderStore : IObjectStore
         return ObjectKeys.Problem(relative) is null ? relative : null;
     }
 
-    public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    public Task<ObjectReader?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
+        FileStream file;
         try
         {
-            // Synchronous: objects here are small or read once, and async file I/O costs a cold process more than it saves.
-            var content = File.ReadAllBytes(path);
-            return Task.FromResult<StoredObject?>(new StoredObject(key, content, ETagOf(content)));
+            // Synchronous opens and reads: async file I/O costs a cold process more than it saves here.
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return Task.FromResult<StoredObject?>(null);
+            return Task.FromResult<ObjectReader?>(null);
+        }
+        try
+        {
+            // The ETag hashes the content: one streamed pass over the open file (a rename that replaces the
+            // key meanwhile leaves this file as it was), then the reader starts again from its beginning.
+            var etag = ETagOf(file);
+            file.Position = 0;
+            return Task.FromResult<ObjectReader?>(new ObjectReader(key, file, etag, file.Length));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
     }
 
-    public async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string key, Stream content, string contentType, WriteCondition condition, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         var folder = Path.GetDirectoryName(path)!;
@@ -63,21 +76,32 @@ public sealed class LocalFolderStore : IObjectStore
         var temporary = Path.Combine(folder, ReservedPrefix + "tmp-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await File.WriteAllBytesAsync(temporary, content, cancellationToken).ConfigureAwait(false);
+            var hash = new XxHash128();
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.Append(buffer.AsSpan(0, read));
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            var etag = Convert.ToHexStringLower(hash.GetCurrentHash());
             if (!condition.CreateOnly && condition.IfMatch is null)
             {
                 File.Move(temporary, path, overwrite: true);
-                return ETagOf(content.Span);
+                return etag;
             }
             using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
             {
-                var holds = condition.CreateOnly ? !File.Exists(path) : File.Exists(path) && ETagOf(File.ReadAllBytes(path)) == condition.IfMatch;
+                var holds = condition.CreateOnly ? !File.Exists(path) : File.Exists(path) && ETagOfFile(path) == condition.IfMatch;
                 if (!holds)
                 {
                     return null;
                 }
                 File.Move(temporary, path, overwrite: true);
-                return ETagOf(content.Span);
+                return etag;
             }
         }
         finally
@@ -101,6 +125,19 @@ public sealed class LocalFolderStore : IObjectStore
     }
 
     public static string ETagOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(XxHash128.Hash(content));
+
+    private static string ETagOf(Stream content)
+    {
+        var hash = new XxHash128();
+        hash.Append(content);
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    private static string ETagOfFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        return ETagOf(file);
+    }
 
     /// <summary>An exclusive lock on one key, held across processes (FileShare.None takes an flock on Unix).</summary>
     private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)

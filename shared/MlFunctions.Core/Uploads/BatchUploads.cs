@@ -16,12 +16,12 @@ namespace MlFunctions.Core.Uploads;
 /// problem, so line n is always row n. A file that cannot be scored at all (no model, a missing column,
 /// broken CSV) gets predictions/&lt;model&gt;/&lt;file&gt;.status.json instead.
 /// </summary>
-internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, TimeProvider clock)
+internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, TimeProvider clock, Action<string>? progress)
 {
     public async Task<UploadOutcome> HandleAsync(IObjectStore store, string key, string model, string file, CancellationToken cancellationToken)
     {
-        var stored = await store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
+        await using var source = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (source is null)
         {
             return UploadOutcome.Ignored(key, "the object is gone");
         }
@@ -29,10 +29,13 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
         var statusKey = BucketLayout.PredictionsStatus(model, file);
         try
         {
-            UploadGuards.CheckSize(stored, limits);
+            UploadGuards.CheckSize(key, source.Length, limits.MaxObjectBytes, "MLF_MAX_OBJECT_BYTES");
             var scorer = await models.GetAsync(model, null, cancellationToken).ConfigureAwait(false);
-            var (lines, rows) = Score(stored.Content, scorer);
-            await store.WriteAsync(target, lines, "application/x-ndjson", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            long rows = 0;
+            // Row in, line out: the CSV is read from the store's stream and the lines go up as they are made,
+            // so memory does not grow with the file. A file that fails part way leaves no predictions object.
+            await store.WriteFromAsync(target, "application/x-ndjson", WriteCondition.Always,
+                (output, ct) => Task.Run(() => rows = Score(source.Content, output, scorer, key, ct), ct), cancellationToken).ConfigureAwait(false);
             return new UploadOutcome(key, "batch", UploadResults.Processed, $"{rows:N0} rows scored by {model} {scorer.Bundle.Version}", [target]);
         }
         catch (ProblemException e)
@@ -43,28 +46,34 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
         }
     }
 
-    private static (byte[] Lines, long Rows) Score(byte[] csv, BundleScorer scorer)
+    private long Score(Stream csv, Stream output, BundleScorer scorer, string key, CancellationToken cancellationToken)
     {
         var bundle = scorer.Bundle;
         var vectorizer = scorer.Vectorizer;
         var features = new float[vectorizer.Width];
-        var output = new double[scorer.Outputs];
+        var scores = new double[scorer.Outputs];
         var options = bundle.Labels is null ? null : FormatOptions.Create(bundle.Labels, Activation.None, null, null);
-        using var table = CsvTable.Open(new StreamReader(new MemoryStream(csv), Encoding.UTF8));
-        using var lines = new MemoryStream();
-        using var writer = new Utf8JsonWriter(lines, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var table = CsvTable.Open(new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true));
+        // Lines are gathered into 64 KiB writes: a write into the upload's pipe is a hand-over, too dear per line.
+        using var lines = new BufferedStream(output, 1 << 16);
+        using var writer = new Utf8JsonWriter(lines, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
         long row = 0;
         foreach (var record in table.Rows(vectorizer.Columns))
         {
             row++;
+            if ((row & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Invoke($"{key}: {row:N0} rows scored");
+            }
             PredictionLine line;
             try
             {
                 vectorizer.Transform(record, features, row);
-                scorer.Predict(features, output);
+                scorer.Predict(features, scores);
                 line = options is null
-                    ? new PredictionLine(row, Value: output[0])
-                    : new PredictionLine(row, Prediction: ScoreFormatter.Format(output, options, row));
+                    ? new PredictionLine(row, Value: scores[0])
+                    : new PredictionLine(row, Prediction: ScoreFormatter.Format(scores, options, row));
             }
             catch (ProblemException e)
             {
@@ -75,7 +84,9 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
             writer.Reset();
             lines.WriteByte((byte)'\n');
         }
-        return (lines.ToArray(), row);
+        writer.Flush();
+        lines.Flush();
+        return row;
     }
 }
 

@@ -15,7 +15,19 @@ internal sealed class ImageUploads(FunctionLimits limits, IReadOnlyList<ImageVar
     public async Task<UploadOutcome> HandleAsync(IObjectStore store, string key, string name, CancellationToken cancellationToken)
     {
         var statusKey = BucketLayout.ImageStatus(name);
-        var stored = await store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        StoredObject? stored;
+        try
+        {
+            // An image is decoded whole, so it is read whole, within its own limit.
+            stored = await store.ReadAsync(key, cancellationToken, limits.MaxImageObjectBytes).ConfigureAwait(false);
+        }
+        catch (ObjectTooLargeException e)
+        {
+            var problem = ProblemType.BodyTooLarge.With($"'{key}' has {e.Bytes:N0} bytes or more; the limit is {e.Limit:N0} (MLF_MAX_IMAGE_OBJECT_BYTES).");
+            var refused = new ImageStatus(key, "", "failed", clock.GetUtcNow(), [], problem.ToProblem());
+            await store.WriteJsonAsync(statusKey, refused, CoreJsonContext.Web.ImageStatus, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            return new UploadOutcome(key, "images", UploadResults.Rejected, problem.Message, [statusKey]);
+        }
         if (stored is null)
         {
             return UploadOutcome.Ignored(key, "the object is gone");
@@ -23,7 +35,6 @@ internal sealed class ImageUploads(FunctionLimits limits, IReadOnlyList<ImageVar
         var written = new List<string>();
         try
         {
-            UploadGuards.CheckSize(stored, limits);
             foreach (var variant in variants)
             {
                 var image = ImageResizer.Resize(stored.Content, variant.Options, limits);

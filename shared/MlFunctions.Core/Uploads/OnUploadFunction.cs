@@ -22,13 +22,14 @@ public sealed class OnUploadFunction
     private readonly TrainingUploads _training;
     private readonly BatchUploads _batch;
 
-    public OnUploadFunction(FunctionLimits limits, ModelCache models, IReadOnlyList<ImageVariant> variants, TimeProvider? clock = null)
+    /// <param name="progress">Where long work (a large batch) reports how far it has got.</param>
+    public OnUploadFunction(FunctionLimits limits, ModelCache models, IReadOnlyList<ImageVariant> variants, TimeProvider? clock = null, Action<string>? progress = null)
     {
         clock ??= TimeProvider.System;
         _limits = limits;
         _images = new ImageUploads(limits, variants, clock);
         _training = new TrainingUploads(limits, clock);
-        _batch = new BatchUploads(limits, models, clock);
+        _batch = new BatchUploads(limits, models, clock, progress);
     }
 
     public Task<UploadOutcome> HandleAsync(ObjectCreated upload, IObjectStore store, CancellationToken cancellationToken)

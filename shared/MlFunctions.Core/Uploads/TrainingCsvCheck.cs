@@ -21,12 +21,15 @@ public static class TrainingCsvCheck
     /// <param name="Problem">Why the CSV cannot train the model, or null when it can.</param>
     public sealed record Result(long Rows, string Report, string? Problem);
 
-    public static Result Check(byte[] csv, string name, ModelSpec spec)
+    public static Result Check(byte[] csv, string name, ModelSpec spec) => Check(new MemoryStream(csv, writable: false), name, spec);
+
+    /// <summary>Checks a CSV read from <paramref name="csv"/> row by row, so memory does not grow with the file.</summary>
+    public static Result Check(Stream csv, string name, ModelSpec spec)
     {
         var report = new StringBuilder();
         try
         {
-            using var table = CsvTable.Open(new StreamReader(new MemoryStream(csv), Encoding.UTF8));
+            using var table = CsvTable.Open(new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true));
             report.AppendLine(CultureInfo.InvariantCulture, $"{name}: columns {string.Join(", ", table.Header)}");
             var header = table.Header.Select(h => h.Trim()).ToHashSet(StringComparer.Ordinal);
             if (!header.Contains(spec.Label))

@@ -17,7 +17,7 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
     public async Task<UploadOutcome> HandleAsync(IObjectStore store, ObjectCreated upload, string model, CancellationToken cancellationToken)
     {
         var key = upload.Key;
-        var stored = await store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using var stored = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             return UploadOutcome.Ignored(key, "the object is gone");
@@ -43,7 +43,7 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
         // Already there from an earlier delivery that stopped before the manifest: carry on.
         await store.WriteJsonAsync(statusKey, status with { History = [new StateChange(JobStates.Queued, now)] },
             CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
-        var manifest = new JobManifest(jobId, model, upload.Bucket, key, upload.Version ?? stored.ETag, check.Rows, spec!, now);
+        var manifest = new JobManifest(jobId, model, upload.Bucket, key, upload.Version ?? stored.ETag, check.Rows, spec!, now, stored.ETag);
         var created = await store.WriteJsonAsync(jobKey, manifest, CoreJsonContext.Web.JobManifest, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
         return created is null
             ? new UploadOutcome(key, "training", UploadResults.Duplicate, $"job {jobId} exists", [])
@@ -51,22 +51,27 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
     }
 
     /// <summary>The model spec (models/&lt;model&gt;/spec.json) and the CSV checked against it.</summary>
-    private async Task<(ModelSpec? Spec, TrainingCsvCheck.Result Check)> CheckAsync(IObjectStore store, StoredObject csv, string model, CancellationToken cancellationToken)
+    private async Task<(ModelSpec? Spec, TrainingCsvCheck.Result Check)> CheckAsync(IObjectStore store, ObjectReader csv, string model, CancellationToken cancellationToken)
     {
         var specKey = BucketLayout.ModelSpec(model);
         try
         {
-            UploadGuards.CheckSize(csv, limits);
+            UploadGuards.CheckSize(csv.Key, csv.Length, limits.MaxObjectBytes, "MLF_MAX_OBJECT_BYTES");
             var spec = await store.ReadAsync(specKey, cancellationToken).ConfigureAwait(false) is { } stored
                 ? ModelSpecJson.Read(stored.Content).Validate()
                 : null;
+            // The check streams the CSV (a sync reader on a pool thread: the store's stream may be a network one).
             return spec is null
                 ? (null, new TrainingCsvCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."))
-                : (spec, TrainingCsvCheck.Check(csv.Content, csv.Key, spec));
+                : (spec, await Task.Run(() => TrainingCsvCheck.Check(csv.Content, csv.Key, spec), cancellationToken).ConfigureAwait(false));
         }
         catch (ProblemException e)
         {
             return (null, new TrainingCsvCheck.Result(0, "", e.Message));
+        }
+        catch (ObjectTooLargeException e)
+        {
+            return (null, new TrainingCsvCheck.Result(0, "", $"{specKey} is not a model spec: {e.Message}"));
         }
     }
 }

@@ -1,16 +1,15 @@
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Core.Uploads;
 
 internal static class UploadGuards
 {
     /// <summary>An object above the limit is refused before any work on it.</summary>
-    public static void CheckSize(StoredObject stored, FunctionLimits limits)
+    public static void CheckSize(string key, long? bytes, long limit, string variable)
     {
-        if (stored.Content.LongLength > limits.MaxObjectBytes)
+        if (bytes > limit)
         {
-            throw ProblemType.BodyTooLarge.With($"'{stored.Key}' has {stored.Content.LongLength:N0} bytes; the limit is {limits.MaxObjectBytes:N0} (MLF_MAX_OBJECT_BYTES).");
+            throw ProblemType.BodyTooLarge.With($"'{key}' has {bytes:N0} bytes; the limit is {limit:N0} ({variable}).");
         }
     }
 }

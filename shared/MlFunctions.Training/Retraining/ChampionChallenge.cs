@@ -51,12 +51,20 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
 
     private async Task<TrainingResult> TrainAsync(JobManifest job, CancellationToken cancellationToken)
     {
-        var data = await store.ReadAsync(job.Source, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException($"The training data {job.Source} is gone.");
         var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}.csv");
         try
         {
-            await File.WriteAllBytesAsync(file, data.Content, cancellationToken).ConfigureAwait(false);
+            await using (var data = await store.OpenReadAsync(job.Source, cancellationToken).ConfigureAwait(false)
+                ?? throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} is gone."))
+            {
+                // Trained on exactly what was validated: a changed object has a job of its own.
+                if (job.SourceETag is { } validated && data.ETag != validated)
+                {
+                    throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} changed after it was validated; its new upload has a job of its own.");
+                }
+                await using var copy = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+                await data.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            }
             return ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8]);
         }
         finally
@@ -69,7 +77,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     private async Task<(Dictionary<string, double>? Metrics, string Problem)> ScoreChampionAsync(string model, string version, HoldoutSet holdout, CancellationToken cancellationToken)
     {
         var bundle = await _models.ReadBundleAsync(model, version, cancellationToken).ConfigureAwait(false);
-        var zip = await store.ReadAsync(BucketLayout.Version(model, version, "model.zip"), cancellationToken).ConfigureAwait(false);
+        var zip = await store.ReadAsync(BucketLayout.Version(model, version, "model.zip"), cancellationToken, maxBytes: 1L << 30).ConfigureAwait(false);
         if (bundle is null || zip is null)
         {
             return (null, $"the champion {version} has no bundle.json or model.zip, so it cannot be compared; promote by hand if the new version should replace it");

@@ -80,12 +80,28 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         {
             final = await new ChampionChallenge(store, log, _clock).RunAsync(job, running, cancellationToken).ConfigureAwait(false);
         }
+        catch (ObjectStoreException e)
+        {
+            // The bucket stopped answering (after its retries): not the job's fault. The job goes back to
+            // queued where the bucket allows, and the failure goes to the platform, which delivers the event again.
+            await stopBeating.CancelAsync().ConfigureAwait(false);
+            etag = await heartbeat.ConfigureAwait(false);
+            log($"Job {job.JobId} of '{job.Model}': the bucket failed ({e.Message}); queued again for the event's redelivery");
+            var queued = running.Next(JobStates.Queued, _clock.GetUtcNow(), "the bucket stopped answering while the job ran; it runs again when its event is delivered again") with { Worker = null };
+            await TryWriteAsync(statusKey, queued, etag).ConfigureAwait(false);
+            throw;
+        }
+        catch (ProblemException e)
+        {
+            // Bad data or a spec that does not fit: the reason is ours and safe to show, and redelivery will not help.
+            final = running.Next(JobStates.Failed, _clock.GetUtcNow(), e.Message) with { Problem = e.Type.Uri };
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Bad data, a broken model file, a trainer fault: the job fails with the reason and is not retried
-            // by redelivery (it is no longer queued). Our own faults name their type; bad input speaks for itself.
-            var reason = e is ProblemException or InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            final = running.Next(JobStates.Failed, _clock.GetUtcNow(), reason);
+            // A fault of ours (or of ML.NET): its text goes to the log only, never to /api/jobs.
+            log($"Job {job.JobId} of '{job.Model}' failed: {e}");
+            final = running.Next(JobStates.Failed, _clock.GetUtcNow(), "The trainer failed unexpectedly; the details are in its log. Run the job again once the cause is fixed.")
+                with { Problem = ProblemType.Internal.Uri };
         }
         finally
         {
@@ -102,6 +118,19 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         return final;
     }
 
+    /// <summary>A best-effort status write, for when the bucket has just failed: a second failure is logged, not thrown.</summary>
+    private async Task TryWriteAsync(string statusKey, JobStatus status, string etag)
+    {
+        try
+        {
+            await store.WriteJsonAsync(statusKey, status, CoreJsonContext.Web.JobStatus, WriteCondition.Unchanged(etag), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e)
+        {
+            log($"Job {status.JobId}: its status could not be written either ({e.Message}); it shows running until it goes stale");
+        }
+    }
+
     /// <summary>Renews the running status every heartbeat until stopped; the status's last ETag.</summary>
     private async Task<string> HeartbeatAsync(string statusKey, JobStatus running, string etag, CancellationToken stop)
     {
@@ -110,9 +139,17 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                var renewed = await store.WriteJsonAsync(statusKey, running with { UpdatedAt = _clock.GetUtcNow() }, CoreJsonContext.Web.JobStatus,
-                    WriteCondition.Unchanged(etag), CancellationToken.None).ConfigureAwait(false);
-                etag = renewed ?? etag;
+                try
+                {
+                    var renewed = await store.WriteJsonAsync(statusKey, running with { UpdatedAt = _clock.GetUtcNow() }, CoreJsonContext.Web.JobStatus,
+                        WriteCondition.Unchanged(etag), CancellationToken.None).ConfigureAwait(false);
+                    etag = renewed ?? etag;
+                }
+                catch (ObjectStoreException e)
+                {
+                    // A beat missed is not a job lost: the next one tries again (stale only after several).
+                    log($"{statusKey}: heartbeat not written ({e.Message})");
+                }
             }
         }
         catch (OperationCanceledException)

@@ -61,10 +61,10 @@ public sealed class AzureHandlerTests : IAsyncLifetime
                 Assert.Contains(bindings.EnumerateArray(), b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "out");
             }
             var onUpload = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "on-upload", "function.json"))).RootElement.GetProperty("bindings")[0];
-            Assert.Equal("blobTrigger", onUpload.GetProperty("type").GetString());
-            Assert.Equal("%MLF_BUCKET%/{name}", onUpload.GetProperty("path").GetString());
-            Assert.Equal("binary", onUpload.GetProperty("dataType").GetString());
-            Assert.Equal("AzureWebJobsStorage", onUpload.GetProperty("connection").GetString());
+            // Event Grid: the event carries the blob's name and size, never its bytes.
+            Assert.Equal("eventGridTrigger", onUpload.GetProperty("type").GetString());
+            Assert.Equal("in", onUpload.GetProperty("direction").GetString());
+            Assert.False(onUpload.TryGetProperty("dataType", out _));
             Assert.Equal(TestCatalog.Instance.Functions.Count + 1, Directory.GetDirectories(folder).Length);
         }
         finally

@@ -25,7 +25,7 @@ public sealed class AzureRetrainTests(AzuriteFixture azurite) : IClassFixture<Az
         var payload = JsonSerializer.Serialize(new
         {
             Data = new { blob = Convert.ToBase64String("{}"u8.ToArray()) },
-            Metadata = new Dictionary<string, object> { ["BlobTrigger"] = $"{container.Bucket}/{manifest}", ["name"] = manifest["jobs/".Length..^".json".Length] },
+            Metadata = new Dictionary<string, object> { ["BlobTrigger"] = $"{container.Bucket}/{manifest}", ["name"] = manifest["jobs/".Length..^".job.json".Length] },
         });
 
         using var first = await trainer.Client.PostAsync("/retrain", new StringContent(payload, Encoding.UTF8, "application/json"));

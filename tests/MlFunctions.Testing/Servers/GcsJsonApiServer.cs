@@ -9,8 +9,9 @@ namespace MlFunctions.Testing.Servers;
 /// <summary>
 /// A test server for the Cloud Storage JSON API paths the GCS store uses (no GCS emulator installs
 /// here: fake-gcs-server is a Go binary, not on npm or in Debian): objects.get with alt=media (the
-/// generation in x-goog-generation), objects.insert with uploadType=media and ifGenerationMatch (412
-/// when it does not hold; 0 means "does not exist"), objects.list with prefix and page tokens. Objects
+/// generation in x-goog-generation), objects.insert with uploadType=media or resumable (a session, chunks
+/// by PUT with Content-Range, 308 until the total has arrived) and ifGenerationMatch (412 when it does
+/// not hold; 0 means "does not exist"), objects.list with prefix and page tokens. Objects
 /// live in memory per bucket; writes to one key are atomic. <see cref="FailNext"/> injects 503s. It also
 /// answers the metadata server's token path, so that the token flow can be tested.
 /// </summary>
@@ -18,6 +19,7 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Bucket, string Name), (byte[] Content, long Generation, string ContentType)> _objects = new();
     private readonly Lock _write = new();
+    private readonly ConcurrentDictionary<string, UploadSession> _sessions = new();
     private WebApplication _app = null!;
     private long _generation = 1_700_000_000_000_000;
     private int _failures;
@@ -60,6 +62,7 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
         });
         server._app.MapGet("/storage/v1/b/{bucket}/o/{**name}", (Delegate)server.Get);
         server._app.MapPost("/upload/storage/v1/b/{bucket}/o", (Delegate)server.InsertAsync);
+        server._app.MapPut("/upload/storage/v1/b/{bucket}/o", (Delegate)server.ResumeAsync);
         server._app.MapGet("/storage/v1/b/{bucket}/o", (Delegate)server.List);
         // The metadata server's token endpoint, as Cloud Run's answers it (only with Metadata-Flavor: Google).
         server._app.MapGet("/computeMetadata/v1/instance/service-accounts/default/token", (HttpContext context) =>
@@ -87,14 +90,63 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
     private async Task<IResult> InsertAsync(string bucket, HttpContext context)
     {
         var query = context.Request.Query;
-        if (query["uploadType"] != "media" || string.IsNullOrEmpty(query["name"]))
+        if (query["uploadType"] is not ["media"] and not ["resumable"] || string.IsNullOrEmpty(query["name"]))
         {
-            return Results.BadRequest("uploadType=media and name are required");
+            return Results.BadRequest("uploadType=media or resumable, and name, are required");
         }
         var name = query["name"].ToString();
+        long? expected = long.TryParse(query["ifGenerationMatch"], NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : null;
+        if (query["uploadType"] == "resumable")
+        {
+            // A session: chunks arrive by PUT to the Location, and the object exists once the last one has.
+            var id = Guid.NewGuid().ToString("N");
+            _sessions[id] = new UploadSession(bucket, name, expected, context.Request.Headers["X-Upload-Content-Type"].ToString(), new MemoryStream());
+            context.Response.Headers.Location = $"{Endpoint}/upload/storage/v1/b/{Uri.EscapeDataString(bucket)}/o?uploadType=resumable&upload_id={id}";
+            return Results.Ok();
+        }
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
-        long? expected = long.TryParse(query["ifGenerationMatch"], NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : null;
+        return Commit(bucket, name, expected, body.ToArray(), context.Request.ContentType);
+    }
+
+    /// <summary>A chunk of a resumable upload ("bytes first-last/*"), or its end ("bytes */total" or "bytes first-last/total").</summary>
+    private async Task<IResult> ResumeAsync(string bucket, HttpContext context)
+    {
+        if (!_sessions.TryGetValue(context.Request.Query["upload_id"].ToString(), out var session) || session.Bucket != bucket)
+        {
+            return Error(404, "No such upload session");
+        }
+        var range = context.Request.Headers.ContentRange.ToString();
+        var (span, total) = range.StartsWith("bytes ", StringComparison.Ordinal) && range[6..].Split('/') is [var s, var t]
+            ? (s, t) : throw new InvalidOperationException($"Content-Range '{range}'");
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        lock (session)
+        {
+            if (span != "*")
+            {
+                var first = long.Parse(span.Split('-')[0], CultureInfo.InvariantCulture);
+                if (first > session.Content.Length)
+                {
+                    return Error(400, "A chunk starts past the bytes received");
+                }
+                // A chunk sent again after a lost answer overlaps what arrived: written over, as GCS ignores it.
+                session.Content.SetLength(first);
+                session.Content.Position = first;
+                body.WriteTo(session.Content);
+            }
+            if (total == "*" || long.Parse(total, CultureInfo.InvariantCulture) != session.Content.Length)
+            {
+                context.Response.Headers["Range"] = $"bytes=0-{session.Content.Length - 1}";
+                return Results.StatusCode(308);
+            }
+        }
+        _sessions.TryRemove(context.Request.Query["upload_id"].ToString(), out _);
+        return Commit(bucket, session.Name, session.Expected, session.Content.ToArray(), session.ContentType);
+    }
+
+    private IResult Commit(string bucket, string name, long? expected, byte[] content, string? contentType)
+    {
         long generation;
         lock (_write)
         {
@@ -104,10 +156,15 @@ public sealed class GcsJsonApiServer : IAsyncDisposable
                 return Error(412, "Precondition Failed");
             }
             generation = ++_generation;
-            _objects[(bucket, name)] = (body.ToArray(), generation, context.Request.ContentType ?? "application/octet-stream");
+            _objects[(bucket, name)] = (content, generation, string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType);
         }
-        return Results.Json(Resource(bucket, name, generation, body.Length));
+        return Results.Json(Resource(bucket, name, generation, content.Length));
     }
+
+    private sealed record UploadSession(string Bucket, string Name, long? Expected, string ContentType, MemoryStream Content);
+
+    /// <summary>Resumable uploads started (a test checks that large objects took this path).</summary>
+    public int SessionsStarted => Requests.Count(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("uploadType=resumable", StringComparison.Ordinal));
 
     private IResult List(string bucket, string? prefix, string? pageToken)
     {

@@ -24,12 +24,12 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
 
     public async Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken)
     {
-        var stored = await Objects.ReadAsync(BucketLayout.Version(model, version, "bundle.json"), cancellationToken).ConfigureAwait(false);
         try
         {
+            var stored = await Objects.ReadAsync(BucketLayout.Version(model, version, "bundle.json"), cancellationToken).ConfigureAwait(false);
             return stored is null ? null : ModelBundleJson.Read(stored.Content);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ObjectTooLargeException)
         {
             throw ProblemType.ModelUnusable.With($"Model '{model}' cannot be served: version '{version}' has a broken bundle.json ({e.Message}). Train or register it again, or pin a good ?version=.", "model");
         }
