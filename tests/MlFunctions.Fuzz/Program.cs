@@ -8,6 +8,10 @@ using MlFunctions.Testing;
 // target, the cases run and how many were answered, refused (4xx), 5xx, crashes and hangs, and keeps
 // every input that gave a 5xx, a crash or a hang under artifacts/fuzz/ to become a regression test.
 // usage: dotnet run -c Release --project tests/MlFunctions.Fuzz -- [cases per target, 100000] [seed, 2026] [target...]
+//        dotnet run -c Release --project tests/MlFunctions.Fuzz -- semantic [cases per target] [seed] [target...]
+//        (requests generated from each function's schema with hostile values: see SemanticRun)
+var semantic = args.Length > 0 && args[0] == "semantic";
+args = semantic ? args[1..] : args;
 var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var seed = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2026;
 var only = args.Skip(2).ToHashSet(StringComparer.Ordinal);
@@ -19,6 +23,10 @@ var findings = Path.Combine(RepoPaths.Artifacts, "fuzz");
 var failed = false;
 try
 {
+    if (semantic)
+    {
+        return await SemanticRun.RunAsync(bucket, cases, seed, only, findings) ? 1 : 0;
+    }
     Console.WriteLine($"{cases:N0} cases per target, seed {seed}, {Environment.ProcessorCount} workers; a case over {hangAfter.TotalSeconds:F0} s is a hang");
     Console.WriteLine($"{"target",-24}{"cases",10}{"answered",10}{"refused",10}{"5xx",6}{"crashes",9}{"hangs",7}{"seconds",9}");
     foreach (var target in (await Targets.CreateAsync(bucket)).Where(t => only.Count == 0 || only.Contains(t.Name)))

@@ -21,7 +21,7 @@ internal static class Targets
     public static async Task<FuzzTarget[]> CreateAsync(string bucketFolder)
     {
         var bucket = new LocalFolderStore(bucketFolder);
-        await ModelPublisher.TrainAsync(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species" }, "penguins", bucket, promote: true, _ => { }, CancellationToken.None);
+        await TrainPenguinsAsync(bucket);
         var catalog = FunctionCatalog.Create(FunctionLimits.Default, bucket, TimeSpan.FromMinutes(10));
         // The fault behind a 5xx, handed from the pipeline's callback to the case that caused it.
         var fault = new AsyncLocal<StrongBox<Exception?>>();
@@ -42,6 +42,10 @@ internal static class Targets
                 CloudEventReader.Finalized(CloudEventReader.Read("application/cloudevents+json", [], payload))),
         ];
     }
+
+    /// <summary>The penguins model, trained into the fuzz run's bucket, so that predict has a champion.</summary>
+    public static Task TrainPenguinsAsync(IObjectStore bucket) =>
+        ModelPublisher.TrainAsync(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species" }, "penguins", bucket, promote: true, _ => { }, CancellationToken.None);
 
     private static FuzzTarget Http(FunctionPipeline pipeline, AsyncLocal<StrongBox<Exception?>> fault, string name, string query, byte[][] seeds, bool json, string? model = null)
     {
@@ -75,7 +79,7 @@ internal static class Targets
     });
 
     /// <summary>Real photos (with their EXIF orientation) made small, in every input format, and a header claiming a huge image.</summary>
-    private static byte[][] Images()
+    public static byte[][] Images()
     {
         var seeds = new List<byte[]>();
         foreach (var (photo, format) in new[] { ("Landscape_6", SKEncodedImageFormat.Jpeg), ("Portrait_5", SKEncodedImageFormat.Png), ("Landscape_3", SKEncodedImageFormat.Webp) })
@@ -88,6 +92,7 @@ internal static class Targets
         seeds.Add(SkiaFreeEncodings.SolidGif(40, 30, SKColors.Teal));
         seeds.Add(SkiaFreeEncodings.SolidBmp(40, 30, SKColors.Olive));
         seeds.Add(SyntheticImages.PngHeaderOnly(60_000, 60_000));
+        seeds.Add(SyntheticImages.Solid(1, 1, SKColors.Red, SKEncodedImageFormat.Png));
         return [.. seeds];
     }
 

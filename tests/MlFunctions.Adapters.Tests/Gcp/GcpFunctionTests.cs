@@ -46,17 +46,22 @@ public sealed class GcpFunctionTests : IAsyncDisposable
     [Fact]
     public async Task Predict_takes_the_model_from_the_path_and_a_fault_of_ours_is_a_500_marked_for_google()
     {
-        // A champion pointing at a corrupt bundle: our fault, not the client's.
-        Directory.CreateDirectory(Path.Combine(_models, "models", "broken", "v1"));
-        File.WriteAllText(Path.Combine(_models, "models", "broken", "champion.json"), """{"version": "v1", "metric": "auc", "value": 1, "promotedAt": "2026-01-01T00:00:00Z"}""");
-        File.WriteAllText(Path.Combine(_models, "models", "broken", "v1", "bundle.json"), "{ not a bundle");
+        // A champion pointing at a corrupt bundle: a stored document that is not usable, a 409 naming the model.
+        Directory.CreateDirectory(Path.Combine(_models, "models", "corrupt", "v1"));
+        File.WriteAllText(Path.Combine(_models, "models", "corrupt", "champion.json"), """{"version": "v1", "metric": "auc", "value": 1, "promotedAt": "2026-01-01T00:00:00Z"}""");
+        File.WriteAllText(Path.Combine(_models, "models", "corrupt", "v1", "bundle.json"), "{ not a bundle");
+        // A bucket that cannot be read at all (champion.json is a folder): our fault, not the client's.
+        Directory.CreateDirectory(Path.Combine(_models, "models", "broken", "champion.json"));
         var client = await StartAsync("predict");
 
         using var missing = await client.PostAsync("/api/predict/walruses", new StringContent("""{"records": []}"""));
+        using var corrupt = await client.PostAsync("/corrupt", new StringContent("""{"records": []}"""));
         using var broken = await client.PostAsync("/broken", new StringContent("""{"records": []}"""));
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("walruses", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, corrupt.StatusCode);
+        Assert.Contains("model-unusable", await corrupt.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.InternalServerError, broken.StatusCode);
         Assert.Equal("error", broken.Headers.GetValues("X-Google-Status").Single());
         var problem = JsonDocument.Parse(await broken.Content.ReadAsStringAsync()).RootElement;

@@ -56,6 +56,75 @@ public abstract class ObjectStoreContract
         Assert.Equal(["jobs/b/1.json", "jobs/b/2.json"], keys);
     }
 
+    /// <summary>A stream that yields <paramref name="length"/> pseudo-random bytes in odd-sized reads and cannot seek, as a pipe from a producer does.</summary>
+    private sealed class Unseekable(long length, int seed) : Stream
+    {
+        private readonly Random _random = new(seed);
+        private long _position;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(Math.Min(count, 70_001), length - _position);
+            _random.NextBytes(buffer.AsSpan(offset, n));
+            _position += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private static async Task<byte[]> HashAsync(Stream content) => await System.Security.Cryptography.SHA256.HashDataAsync(content);
+
+    [Fact]
+    public async Task A_large_object_streamed_in_without_a_length_reads_back_whole_and_create_only_still_holds()
+    {
+        // 20 MiB: more than one part (S3 multipart), block (Azure) or chunk (GCS resumable) of 8 MiB.
+        const long size = (20L * 1024 * 1024) + 12345;
+        var store = await NewBucketAsync();
+
+        var etag = await store.WriteAsync("predictions/m/big.jsonl", new Unseekable(size, 7), "application/x-ndjson", WriteCondition.IfNoneMatch, CancellationToken.None);
+        var again = await store.WriteAsync("predictions/m/big.jsonl", new Unseekable(size, 8), "application/x-ndjson", WriteCondition.IfNoneMatch, CancellationToken.None);
+
+        Assert.NotNull(etag);
+        Assert.Null(again);
+        await using var reader = await store.OpenReadAsync("predictions/m/big.jsonl", CancellationToken.None);
+        Assert.NotNull(reader);
+        Assert.Equal(etag, reader.ETag);
+        Assert.Equal(await HashAsync(new Unseekable(size, 7)), await HashAsync(reader.Content));
+    }
+
+    [Fact]
+    public async Task A_write_whose_content_fails_part_way_leaves_no_object()
+    {
+        var store = await NewBucketAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteFromAsync("predictions/m/broken.jsonl", "application/x-ndjson", WriteCondition.Always, async (output, ct) =>
+        {
+            await new Unseekable(12L * 1024 * 1024, 3).CopyToAsync(output, ct);
+            throw new InvalidOperationException("the producer failed");
+        }, CancellationToken.None));
+
+        Assert.Null(await store.OpenReadAsync("predictions/m/broken.jsonl", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reading_a_document_refuses_more_than_its_limit()
+    {
+        var store = await NewBucketAsync();
+        await store.WriteAsync("models/m/spec.json", new byte[5000], "application/json", WriteCondition.Always, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<ObjectTooLargeException>(() => store.ReadAsync("models/m/spec.json", CancellationToken.None, maxBytes: 4096));
+        Assert.Equal(4096, refused.Limit);
+    }
+
     [Theory]
     [InlineData("../escape.json")]
     [InlineData("jobs/../../etc/passwd")]

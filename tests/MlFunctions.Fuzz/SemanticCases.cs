@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace MlFunctions.Fuzz;
+
+/// <summary>One generated request: its query, body and route model (or object key, for an event).</summary>
+internal sealed record SemanticCase(string Query, byte[] Body, string? Model = null);
+
+/// <summary>
+/// Requests generated from each function's schema: the right shape, with values from
+/// <see cref="HostileValues"/>, so that what they test is meaning (sizes, counts, names, duplicates,
+/// numbers), not the parser's handling of broken bytes, which the byte-mutation targets cover.
+/// </summary>
+internal static class SemanticCases
+{
+    private static readonly string[] ImageParameters = ["width", "height", "fit", "format", "quality", "background"];
+    private static readonly string[] TensorParameters = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output"];
+    private static readonly string[] Kinds = ["numeric", "categorical", "text", "boolean", "ignore", "NUMERIC", "", "datetime"];
+    private static readonly string[] PenguinColumns = ["Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)", "Sex"];
+    private static readonly string[] ModelNames = ["penguins", "penguins\n", "penguins%0A", "Penguins", "..", "a/b", "", "x", "🐧", "penguins ", new string('p', 65), "nope"];
+
+    public static SemanticCase Image(HostileValues v, byte[][] images, bool tensor)
+    {
+        var names = tensor ? TensorParameters : ImageParameters;
+        var query = new List<string>();
+        foreach (var name in names.Where(_ => v.Chance(0.4)))
+        {
+            query.Add($"{name}={Uri.EscapeDataString(ImageValue(v, name))}");
+        }
+        if (v.Chance(0.05))
+        {
+            query.Add($"{Uri.EscapeDataString(v.Text())}=1");
+        }
+        if (v.Chance(0.05))
+        {
+            query.Add(query.Count > 0 ? query[0] : "width=1"); // a repeated parameter
+        }
+        return new SemanticCase(string.Join('&', query), v.Pick(images));
+    }
+
+    private static string ImageValue(HostileValues v, string name) => name switch
+    {
+        "width" or "height" or "quality" => v.Chance(0.6) ? ((int)Math.Min(int.MaxValue, Math.Abs(v.Whole()))).ToString(CultureInfo.InvariantCulture) : v.NumberText(),
+        "fit" => v.Pick(["cover", "contain", "fill", "pad", "COVER", "inside", ""]),
+        "format" => v.Pick(["jpeg", "jpg", "png", "webp", "gif", "avif", ""]),
+        "background" => v.Pick(["#fff", "#ffffff", "ffffff80", "#12345", "red", "#gggggg", "", "#ffffffffff"]),
+        "layout" => v.Pick(["nchw", "nhwc", "NCHW", "chw"]),
+        "channels" => v.Pick(["rgb", "bgr", "rgba", "gray"]),
+        "output" => v.Pick(["json", "binary", "float16", "csv"]),
+        "mean" or "std" => string.Join(',', Enumerable.Range(0, v.Count(1, 2, 3, 3, 3, 4)).Select(_ => v.NumberText())),
+        _ => v.NumberText(),
+    };
+
+    public static SemanticCase Features(HostileValues v) => new("", HostileValues.Json(json =>
+    {
+        json.WriteStartObject();
+        if (v.Chance(0.9))
+        {
+            json.WritePropertyName("spec");
+            v.Maybe(json, () => Spec(v, json));
+        }
+        if (v.Chance(0.15))
+        {
+            json.WriteString("model", v.Pick(ModelNames));
+        }
+        json.WritePropertyName("records");
+        v.Maybe(json, () => Records(v, json, [.. Enumerable.Range(0, 3).Select(_ => v.Text()), "x0", "c1", "t2", "f3", "x", "c", "t"]));
+        json.WriteEndObject();
+    }));
+
+    private static void Spec(HostileValues v, Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("columns");
+        var columns = v.Chance(0.05) ? v.Count(40, 2000) : v.Count(0, 1, 2, 3, 4, 6);
+        for (var i = 0; i < columns; i++)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", v.Chance(0.6) ? v.Pick(["x", "c", "t", "f"]) + i.ToString(CultureInfo.InvariantCulture)
+                : v.Chance(0.5) ? v.Pick(["x", "c", "t", "f", "x"]) : v.Text());
+            json.WriteString("kind", v.Chance(0.8) ? v.Pick(["numeric", "categorical", "text", "boolean"]) : v.Pick(Kinds));
+            foreach (var option in new[] { "buckets", "maxCategories", "constant" }.Where(_ => v.Chance(0.3)))
+            {
+                json.WriteNumber(option, v.Whole());
+            }
+            foreach (var option in new[] { "wordNgrams", "charNgrams" }.Where(_ => v.Chance(0.3)))
+            {
+                json.WriteStartArray(option);
+                for (var n = v.Count(0, 1, 2, 2, 3); n > 0; n--)
+                {
+                    json.WriteNumberValue(v.Chance(0.7) ? v.Random.Next(-1, 10) : v.Whole());
+                }
+                json.WriteEndArray();
+            }
+            if (v.Chance(0.2))
+            {
+                json.WriteString(v.Pick(["impute", "scaling"]), v.Pick(["mean", "median", "constant", "minmax", "none", "standardize", "log"]));
+            }
+            if (v.Chance(0.8))
+            {
+                json.WriteStartObject("fitted");
+                foreach (var stat in new[] { "fill", "mean", "std", "min", "max", "count" }.Where(_ => v.Chance(0.85)))
+                {
+                    json.WriteNumber(stat, v.Number());
+                }
+                if (v.Chance(columns > 100 ? 0.01 : 0.6))
+                {
+                    json.WriteStartArray("categories");
+                    var categories = v.Count(0, 1, 2, 3, 10, 20_000);
+                    for (var c = 0; c < categories; c++)
+                    {
+                        // Many categories are many short ones: the request stays a few megabytes.
+                        v.Maybe(json, () => json.WriteStringValue(categories > 100 ? $"c{c % 15_000}" : v.Chance(0.5) ? v.Pick(["a", "b", "a"]) : v.Text()));
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Records(HostileValues v, Utf8JsonWriter json, string[] columns)
+    {
+        json.WriteStartArray();
+        var count = v.Chance(0.04) ? v.Count(10_000, 10_001) : v.Count(0, 1, 2, 5, 50);
+        var wide = count > 100;
+        // A long request is hostile by its length; its names stay short, or it would outgrow any body limit.
+        columns = wide ? [.. columns.Where(c => c.Length < 64)] : columns;
+        for (var r = 0; r < count; r++)
+        {
+            json.WriteStartObject();
+            foreach (var column in columns.Where(_ => v.Chance(0.8)))
+            {
+                json.WritePropertyName(column);
+                if (wide)
+                {
+                    json.WriteNumberValue(r);
+                }
+                else
+                {
+                    v.Any(json);
+                }
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    public static SemanticCase Format(HostileValues v) => new("", HostileValues.Json(json =>
+    {
+        json.WriteStartObject();
+        var rows = v.Chance(0.05) ? 3000 : v.Count(0, 1, 2, 5, 100);
+        var width = v.Chance(0.05) ? v.Count(1000, 100_000) : v.Count(0, 1, 2, 3, 10);
+        if (rows * (long)width > 2_000_000)
+        {
+            rows = 1;
+        }
+        foreach (var name in new[] { "scores", "logits" }.Where(_ => v.Chance(0.6)))
+        {
+            json.WriteStartArray(name);
+            for (var r = 0; r < rows; r++)
+            {
+                v.Maybe(json, () =>
+                {
+                    json.WriteStartArray();
+                    var w = v.Chance(0.05) ? width + 1 : width;
+                    for (var c = 0; c < w; c++)
+                    {
+                        json.WriteNumberValue(width > 100 ? c * 1e-3 : v.Number());
+                    }
+                    json.WriteEndArray();
+                });
+            }
+            json.WriteEndArray();
+        }
+        if (v.Chance(0.6))
+        {
+            json.WriteStartArray("labels");
+            var labels = width == 1 ? 2 : width + (v.Chance(0.1) ? 1 : 0);
+            for (var l = 0; l < labels; l++)
+            {
+                v.Maybe(json, () => json.WriteStringValue(v.Chance(0.9) ? $"label{l}" : v.Text()));
+            }
+            json.WriteEndArray();
+        }
+        Options(v, json);
+        if (v.Chance(0.3))
+        {
+            json.WriteString("activation", v.Pick(["none", "sigmoid", "softmax", "relu", ""]));
+        }
+        if (v.Chance(0.3))
+        {
+            json.WriteString("output", v.Pick(["json", "csv", "xml"]));
+        }
+        json.WriteEndObject();
+    }));
+
+    public static SemanticCase Predict(HostileValues v) => new(
+        v.Chance(0.1) ? "version=" + Uri.EscapeDataString(v.Pick(ModelNames)) : "",
+        HostileValues.Json(json =>
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("records");
+            v.Maybe(json, () => Records(v, json, [.. PenguinColumns, v.Text()]));
+            Options(v, json);
+            json.WriteEndObject();
+        }),
+        v.Chance(0.8) ? "penguins" : v.Pick(ModelNames));
+
+    public static SemanticCase Jobs(HostileValues v) => new(v.Chance(0.1) ? "limit=5" : "", [], v.Pick(ModelNames));
+
+    private static void Options(HostileValues v, Utf8JsonWriter json)
+    {
+        if (v.Chance(0.4))
+        {
+            json.WritePropertyName("topK");
+            v.Maybe(json, () => json.WriteNumberValue(v.Chance(0.5) ? v.Random.Next(-2, 8) : Math.Min(int.MaxValue, Math.Abs(v.Whole()))));
+        }
+        if (v.Chance(0.4))
+        {
+            json.WritePropertyName("threshold");
+            v.Maybe(json, () => json.WriteNumberValue(v.Chance(0.5) ? v.Random.NextDouble() : v.Number()));
+        }
+    }
+
+    /// <summary>An S3 event whose records name hostile keys and sizes.</summary>
+    public static SemanticCase S3Event(HostileValues v) => new("", HostileValues.Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("Records");
+        for (var r = v.Count(0, 1, 2, 100); r > 0; r--)
+        {
+            json.WriteStartObject();
+            json.WriteString("eventSource", "aws:s3");
+            json.WriteString("eventName", v.Pick(["ObjectCreated:Put", "ObjectRemoved:Delete", "ObjectCreated:CompleteMultipartUpload"]));
+            json.WriteStartObject("s3");
+            json.WriteStartObject("bucket");
+            json.WriteString("name", v.Chance(0.9) ? "b" : v.Text());
+            json.WriteEndObject();
+            json.WriteStartObject("object");
+            json.WriteString("key", Uri.EscapeDataString(Key(v)).Replace("%2F", "/", StringComparison.Ordinal));
+            json.WritePropertyName("size");
+            v.Maybe(json, () => json.WriteNumberValue(v.Whole()));
+            json.WriteString("eTag", v.Chance(0.9) ? "d41d8cd98f00b204e9800998ecf8427e" : v.Text());
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }));
+
+    /// <summary>A key under one of on-upload's prefixes, with a hostile model, file or image name.</summary>
+    public static string Key(HostileValues v) => v.Pick(["incoming/images/", "training/", "batch/", "jobs/", "models/", ""])
+        + (v.Chance(0.7) ? v.Pick(ModelNames) : v.Text()) + v.Pick(["/", "//", "/../", ""]) + v.Pick(["a.csv", "a.CSV", ".csv", "a.job.json", "x.jpg", v.Text()]);
+
+    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
