@@ -82,7 +82,7 @@ internal static class SemanticCases
             json.WriteString("kind", v.Chance(0.8) ? v.Pick(["numeric", "categorical", "text", "boolean"]) : v.Pick(Kinds));
             foreach (var option in new[] { "buckets", "maxCategories", "constant" }.Where(_ => v.Chance(0.3)))
             {
-                json.WriteNumber(option, v.Whole());
+                json.WriteNumber(option, v.Chance(0.5) ? v.Random.Next(1, 300) : v.Whole());
             }
             foreach (var option in new[] { "wordNgrams", "charNgrams" }.Where(_ => v.Chance(0.3)))
             {
@@ -100,9 +100,13 @@ internal static class SemanticCases
             if (v.Chance(0.8))
             {
                 json.WriteStartObject("fitted");
-                foreach (var stat in new[] { "fill", "mean", "std", "min", "max", "count" }.Where(_ => v.Chance(0.85)))
+                foreach (var stat in new[] { "fill", "mean", "std", "min", "max" }.Where(_ => v.Chance(0.85)))
                 {
                     json.WriteNumber(stat, v.Number());
+                }
+                if (v.Chance(0.3))
+                {
+                    json.WriteNumber("count", v.Chance(0.8) ? v.Random.Next(1000) : v.Whole());
                 }
                 if (v.Chance(columns > 100 ? 0.01 : 0.6))
                 {
@@ -111,7 +115,12 @@ internal static class SemanticCases
                     for (var c = 0; c < categories; c++)
                     {
                         // Many categories are many short ones: the request stays a few megabytes.
-                        v.Maybe(json, () => json.WriteStringValue(categories > 100 ? $"c{c % 15_000}" : v.Chance(0.5) ? v.Pick(["a", "b", "a"]) : v.Text()));
+                        if (v.Chance(0.01))
+                        {
+                            v.Any(json);
+                            continue;
+                        }
+                        json.WriteStringValue(categories > 100 ? $"c{c % 15_000}" : v.Chance(0.8) ? $"v{c}" : v.Chance(0.5) ? v.Pick(["a", "b", "a"]) : v.Text());
                     }
                     json.WriteEndArray();
                 }

@@ -24,6 +24,9 @@ internal static class SemanticRun
 
     private sealed record Target(string Name, Func<HostileValues, SemanticCase> Generate, Func<SemanticCase, Task<(int Status, string? Fault)>> Run);
 
+    // The parameter named by each refusal, counted, to see what a target's cases mostly test (MLF_FUZZ_REASONS=1 prints them).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Refusals = new();
+
     public static async Task<bool> RunAsync(string bucketFolder, int cases, int seed, ISet<string> only, string findings)
     {
         var bucket = new LocalFolderStore(bucketFolder);
@@ -134,6 +137,13 @@ internal static class SemanticRun
         var growth = peak - baseline;
         var slowest = Stopwatch.GetElapsedTime(0, slowestTicks);
         Console.WriteLine($"{target.Name,-20}{cases,10:N0}{counts[0],9:N0}{counts[1],9:N0}{counts[2],6:N0}{counts[3],9:N0}{slowest.TotalMilliseconds,12:N0}{growth / (1024.0 * 1024),10:N0}{clock.Elapsed.TotalSeconds,9:F1}");
+        if (Environment.GetEnvironmentVariable("MLF_FUZZ_REASONS") == "1")
+        {
+            foreach (var (reason, count) in Refusals.Where(r => r.Key.StartsWith(target.Name + " ", StringComparison.Ordinal)).OrderByDescending(r => r.Value).Take(12))
+            {
+                Console.WriteLine($"    {count,8:N0}  {reason}");
+            }
+        }
         return counts[2] + counts[3] > 0 || slowest > Slowest || growth > MemoryBound;
     }
 
@@ -150,6 +160,11 @@ internal static class SemanticRun
                 RouteValues = c.Model is null ? FunctionRequest.Map([]) : FunctionRequest.Map([KeyValuePair.Create("model", c.Model)]),
             };
             var response = await pipeline.InvokeAsync(function, request, CancellationToken.None).ConfigureAwait(false);
+            if (response.Status is >= 400 and < 500 && JsonDocument.Parse(response.Body).RootElement is var problem)
+            {
+                var parameter = problem.TryGetProperty("parameter", out var p) ? p.GetString() : null;
+                Refusals.AddOrUpdate($"{name} {response.Status} {(parameter is null ? "" : System.Text.RegularExpressions.Regex.Replace(parameter, @"\[\d+\]", "[]"))}", 1, (_, n) => n + 1);
+            }
             return (response.Status, box.Value?.ToString());
         });
     }

@@ -1,5 +1,5 @@
-// s3rver on 127.0.0.1, with the conditional writes S3 has had since 2024 (PutObject with
-// If-None-Match: * and If-Match: "etag"), which s3rver 3.7.1 predates and ignores. The middleware
+// s3rver on 127.0.0.1, with the conditional writes S3 has had since 2024 (PutObject and
+// CompleteMultipartUpload with If-None-Match: * and If-Match: "etag"), which s3rver 3.7.1 predates and ignores. The middleware
 // below implements them as S3 documents them (412 PreconditionFailed; 404 NoSuchKey for If-Match on
 // a missing key) and serialises writes to one key, so that the check and the write are atomic.
 // Everything else is s3rver's own.
@@ -20,7 +20,10 @@ async function conditionalPut(ctx, next) {
   const ifNoneMatch = ctx.get('if-none-match');
   const ifMatch = ctx.get('if-match');
   const [, bucket, ...rest] = ctx.path.split('/');
-  if (ctx.method !== 'PUT' || (!ifNoneMatch && !ifMatch) || rest.length === 0 || 'uploadId' in ctx.query || 'partNumber' in ctx.query) {
+  // PutObject, and CompleteMultipartUpload (POST ?uploadId=), which takes the same conditions; not UploadPart.
+  const put = ctx.method === 'PUT' && !('uploadId' in ctx.query) && !('partNumber' in ctx.query);
+  const complete = ctx.method === 'POST' && 'uploadId' in ctx.query;
+  if ((!put && !complete) || (!ifNoneMatch && !ifMatch) || rest.length === 0) {
     return next();
   }
   const key = decodeURIComponent(rest.join('/'));

@@ -120,6 +120,13 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         Assert.True(slow.IsError);
         Assert.Equal("Runtime.Timeout", slow.ErrorType);
         Assert.False(next.IsError, next.Body);
+        // The cancelled resize had stopped before the next invocation was taken: they never ran side by side.
+        await Task.Delay(200);
+        var lines = _bootstrap.Output.ToArray();
+        var stopped = Array.FindIndex(lines, l => l.Contains("cancelled at the deadline has stopped", StringComparison.Ordinal));
+        var served = Array.FindLastIndex(lines, l => l.Contains("\"status\":200", StringComparison.Ordinal) || l.Contains("\"status\": 200", StringComparison.Ordinal));
+        Assert.True(stopped >= 0, string.Join('\n', lines));
+        Assert.True(served > stopped, string.Join('\n', lines));
     }
 
     [Fact]

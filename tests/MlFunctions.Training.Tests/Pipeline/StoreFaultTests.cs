@@ -6,9 +6,11 @@ using Azure.Storage.Blobs;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
 using MlFunctions.Storage.Aws;
 using MlFunctions.Storage.Azure;
 using MlFunctions.Storage.Gcp;
+using MlFunctions.Testing;
 using MlFunctions.Testing.Servers;
 
 namespace MlFunctions.Training.Tests.Pipeline;
@@ -131,6 +133,66 @@ public sealed class StoreFaultTests(S3rverFixture s3, AzuriteFixture azurite, Gc
         Assert.Equal("5", down.Headers["Retry-After"]);
         Assert.IsType<ObjectStoreException>(Assert.Single(faults));
         Assert.Equal(404, up.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_store_outage_in_the_middle_of_a_retrain_leaves_the_job_queued_and_its_redelivery_finishes_it(string kind)
+    {
+        await using var proxy = await ProxyAsync(kind);
+        var store = await NewBucketAsync(kind, proxy);
+        var manifest = await SampleBucket.QueuePenguinJobAsync(store);
+        var statusKey = BucketLayout.JobStatus("penguins", BucketLayout.ParseJob(manifest)!.Value.JobId);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        // Once the job is claimed, the store fails every try of its next operation (a short outage).
+        var job = new Retraining.RetrainJob(store, line =>
+        {
+            log.Enqueue(line);
+            if (line.Contains(": running (", StringComparison.Ordinal))
+            {
+                proxy.FailNext(Quick.Attempts);
+            }
+        });
+
+        await Assert.ThrowsAsync<ObjectStoreException>(() => job.RunAsync(manifest, CancellationToken.None));
+        var between = await store.ReadJsonAsync(statusKey, Core.Json.CoreJsonContext.Web.JobStatus, CancellationToken.None);
+        proxy.Reset();
+        var redelivered = await new Retraining.RetrainJob(store, log.Enqueue).RunAsync(manifest, CancellationToken.None);
+
+        Assert.Equal(Core.Jobs.JobStates.Queued, between!.Value.Value.State);
+        Assert.DoesNotContain("503", between.Value.Value.Reason, StringComparison.Ordinal);
+        Assert.Equal(Core.Jobs.JobStates.Succeeded, redelivered!.State);
+        Assert.NotNull(await store.ReadAsync(BucketLayout.Champion("penguins"), CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_batch_larger_than_one_upload_part_is_streamed_into_its_predictions_through_retries(string kind)
+    {
+        await using var proxy = await ProxyAsync(kind);
+        var store = await NewBucketAsync(kind, proxy);
+        await ModelPublisher.TrainAsync(RepoPaths.Penguins, new Core.Models.ModelSpec { Task = "multiclass", Label = "Species" }, "penguins", store, promote: true, _ => { }, CancellationToken.None);
+        // About 60,000 rows: predictions of some 14 MB, so two or more parts, blocks or chunks.
+        var rows = File.ReadAllLines(RepoPaths.Penguins);
+        var csv = Encoding.UTF8.GetBytes(string.Join('\n', [rows[0], .. Enumerable.Repeat(rows.Skip(1), 180).SelectMany(r => r)]) + "\n");
+        await store.WriteAsync("batch/penguins/big.csv", csv, "text/csv", WriteCondition.Always, CancellationToken.None);
+        var onUpload = new OnUploadFunction(FunctionLimits.Default, new Core.Models.Store.ModelCache(new Core.Models.Store.ObjectModelStore(store), TimeSpan.Zero), ImageVariant.Parse(null, FunctionLimits.Default));
+        proxy.Reset();
+
+        proxy.FailNext(Quick.Attempts - 1); // the first operation fails and is retried
+        var outcome = await onUpload.HandleAsync(new ObjectCreated(store.Bucket, "batch/penguins/big.csv", csv.Length, null), store, CancellationToken.None);
+
+        Assert.Equal(UploadResults.Processed, outcome.Result);
+        await using var predictions = await store.OpenReadAsync("predictions/penguins/big.jsonl", CancellationToken.None);
+        using var reader = new StreamReader(predictions!.Content);
+        var count = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            count++;
+            Assert.StartsWith($"{{\"row\":{count},", line, StringComparison.Ordinal);
+        }
+        Assert.Equal(rows.Length - 1, count / 180);
+        Assert.True(predictions.Length > 8 * 1024 * 1024, $"{predictions.Length} bytes");
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
