@@ -60,8 +60,14 @@ public static class LocalHost
         // A new champion is noticed within a second, by reading champion.json, without a restart.
         var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(1));
         var catalog = FunctionCatalog.Create(limits, models, bucket);
-        var onUpload = new OnUploadFunction(limits, models, ImageVariant.Parse(Environment.GetEnvironmentVariable("MLF_IMAGE_VARIANTS"), limits));
-        builder.Services.AddHostedService(services => new BucketWorker(bucket, onUpload, services.GetRequiredService<ILogger<BucketWorker>>()));
+        var variants = ImageVariant.Parse(Environment.GetEnvironmentVariable("MLF_IMAGE_VARIANTS"), limits);
+        builder.Services.AddHostedService(services =>
+        {
+            var log = services.GetRequiredService<ILogger<BucketWorker>>();
+            // Long work (a large batch) reports how far it has got.
+            var onUpload = new OnUploadFunction(limits, models, variants, progress: line => log.LogInformation("{Progress}", line));
+            return new BucketWorker(bucket, onUpload, log);
+        });
         var app = builder.Build();
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
             app.Logger.LogError(fault, "Function {Function} failed", name));

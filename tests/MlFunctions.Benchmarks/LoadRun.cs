@@ -90,7 +90,8 @@ internal static class LoadRun
         }
     }
 
-    private static async Task<HttpProcess> StartLocalAsync(string bucket)
+    /// <summary>The local host, published Release (JIT) once into artifacts/, serving <paramref name="bucket"/>.</summary>
+    internal static async Task<HttpProcess> StartLocalAsync(string bucket)
     {
         var output = Path.Combine(RepoPaths.Artifacts, "jit", "MlFunctions.Local");
         var publish = await ProcessRunner.RunAsync("dotnet",
@@ -104,7 +105,7 @@ internal static class LoadRun
         return await HttpProcess.StartAsync(start, "MLF_PORT", new Dictionary<string, string> { ["MLF_BUCKET"] = bucket }, probe: "/healthz");
     }
 
-    private static async Task WaitForModelAsync(HttpClient client)
+    internal static async Task WaitForModelAsync(HttpClient client)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(2))

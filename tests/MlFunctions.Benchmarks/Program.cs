@@ -9,7 +9,8 @@ return name switch
     "model" => await ModelBenchmark.RunAsync(args[1..]),
     "coldstart" => await ColdStartBenchmark.RunAsync(args[1..]),
     "load" => await LoadRun.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load."),
+    "batch" => await BatchBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch."),
 };
 
 static int Fail(string message)
