@@ -18,13 +18,25 @@ public sealed class JobsFunction(IObjectStore bucket) : IHttpFunction
         var statuses = new List<JobStatus>();
         await foreach (var key in bucket.ListAsync($"{BucketLayout.Jobs}{model}/", cancellationToken).ConfigureAwait(false))
         {
-            if (key.EndsWith(BucketLayout.StatusSuffix, StringComparison.Ordinal)
-                && await bucket.ReadJsonAsync(key, CoreJsonContext.Web.JobStatus, cancellationToken).ConfigureAwait(false) is { } status)
+            if (key.EndsWith(BucketLayout.StatusSuffix, StringComparison.Ordinal) && await ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } status)
             {
-                statuses.Add(status.Value);
+                statuses.Add(status);
             }
         }
         var newest = statuses.OrderByDescending(s => s.History.Count > 0 ? s.History[0].At : s.UpdatedAt).Take(MaxJobs).ToArray();
         return FunctionResponse.Json(newest, CoreJsonContext.Web.JobStatusArray);
+    }
+
+    /// <summary>A job's status, or null when it is gone or is not a status document (one bad file must not hide the others).</summary>
+    private async Task<JobStatus?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await bucket.ReadJsonAsync(key, CoreJsonContext.Web.JobStatus, cancellationToken).ConfigureAwait(false))?.Value;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ObjectTooLargeException)
+        {
+            return null;
+        }
     }
 }

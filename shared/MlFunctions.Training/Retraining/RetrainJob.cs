@@ -62,12 +62,30 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
             log($"{manifestKey}: not a job manifest, ignored");
             return null;
         }
-        var manifest = await store.ReadJsonAsync(manifestKey, CoreJsonContext.Web.JobManifest, cancellationToken).ConfigureAwait(false);
-        if (manifest is null)
+        try
         {
-            log($"{manifestKey}: no such job");
+            var manifest = await store.ReadJsonAsync(manifestKey, CoreJsonContext.Web.JobManifest, cancellationToken).ConfigureAwait(false);
+            if (manifest is null)
+            {
+                log($"{manifestKey}: no such job");
+            }
+            return manifest?.Value;
         }
-        return manifest?.Value;
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ObjectTooLargeException)
+        {
+            // Not ours, or damaged: the job fails with a status that says so (a redelivery would not help).
+            var (model, jobId) = BucketLayout.ParseJob(manifestKey)!.Value;
+            log($"{manifestKey}: not a valid job manifest ({e.Message}); the job fails");
+            var now = _clock.GetUtcNow();
+            var failed = new JobStatus
+            {
+                JobId = jobId, Model = model, Source = manifestKey, State = JobStates.Failed, UpdatedAt = now,
+                Reason = $"{manifestKey} is not a valid job manifest; drop the training data again to make a new job.",
+                Problem = ProblemType.InvalidJson.Uri, History = [new StateChange(JobStates.Failed, now)],
+            };
+            await store.WriteJsonAsync(BucketLayout.JobStatus(model, jobId), failed, CoreJsonContext.Web.JobStatus, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
     }
 
     private async Task<JobStatus> RunClaimedAsync(JobManifest job, JobStatus running, string etag, CancellationToken cancellationToken)

@@ -183,4 +183,33 @@ public sealed class HostileInputTests : IDisposable
 
         await Refused(FunctionCall.InvokeAsync("predict", "version=v1", Encoding.UTF8.GetBytes("""{"records": [{"x": 1}]}"""), models: _models, model: "pets"), 409, "model");
     }
+
+    [Fact]
+    public async Task Jobs_refuses_a_model_name_with_a_newline_and_skips_a_damaged_status()
+    {
+        var catalog = Catalog.FunctionCatalog.Create(FunctionLimits.Default, _models, _bucket);
+        var jobs = catalog.Find("jobs")!;
+        await _bucket.WriteAsync(BucketLayout.JobStatus("pets", "broken"), Encoding.UTF8.GetBytes("{ not json"), "application/json", WriteCondition.Always, CancellationToken.None);
+        FunctionRequest Get(string model) => new() { Method = "GET", Path = "/api/jobs/" + model, RouteValues = FunctionRequest.Map([KeyValuePair.Create("model", model)]) };
+
+        var newline = await new FunctionPipeline(catalog).InvokeAsync(jobs, Get("pets\n"), CancellationToken.None);
+        var listed = await new FunctionPipeline(catalog).InvokeAsync(jobs, Get("pets"), CancellationToken.None);
+
+        Assert.Equal(400, newline.Status);
+        Assert.Equal(200, listed.Status);
+        Assert.Equal("[]", Encoding.UTF8.GetString(listed.Body.Span));
+    }
+
+    [Fact]
+    public void A_job_manifest_and_its_status_never_share_the_suffix_the_retrain_trigger_filters_on()
+    {
+        var manifest = BucketLayout.Job("pets", "j1");
+        var status = BucketLayout.JobStatus("pets", "j1");
+        var suffix = Catalog.FunctionCatalog.Create(FunctionLimits.Default, _models, _bucket).Triggers.Single(t => t.Name == "retrain").Suffix!;
+
+        Assert.EndsWith(suffix, manifest, StringComparison.Ordinal);
+        Assert.False(status.EndsWith(suffix, StringComparison.Ordinal));
+        Assert.Null(BucketLayout.ParseJob(status));
+        Assert.Equal(("pets", "j1"), BucketLayout.ParseJob(manifest));
+    }
 }
