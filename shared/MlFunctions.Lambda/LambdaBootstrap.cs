@@ -14,7 +14,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient runtime, ILambdaHandler han
     private static readonly TimeSpan ReportMargin = TimeSpan.FromMilliseconds(50);
 
     // How long work cancelled at the deadline may take to stop before the process exits instead.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     public async Task RunAsync(CancellationToken stopping)
     {

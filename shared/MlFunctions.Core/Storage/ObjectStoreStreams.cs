@@ -17,10 +17,13 @@ public static class ObjectStoreStreams
         var upload = UploadAsync(store, key, pipe.Reader, contentType, condition, stop);
         try
         {
-            await using (var output = pipe.Writer.AsStream())
+            // Left open: disposing the stream would complete the pipe as if the content had ended well,
+            // and a producer that then fails would leave a whole-looking object behind.
+            await using (var output = pipe.Writer.AsStream(leaveOpen: true))
             {
                 await produce(output, stop.Token).ConfigureAwait(false);
             }
+            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
