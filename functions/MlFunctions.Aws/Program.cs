@@ -18,7 +18,7 @@ try
     Func<string, string?> setting = Environment.GetEnvironmentVariable;
     var limits = FunctionLimits.FromSettings(setting, FunctionLimits.Lambda);
     var bucket = Bucket(setting);
-    var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
+    var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10), graphs: new MlFunctions.Onnx.OnnxGraphRunner());
     var catalog = FunctionCatalog.Create(limits, models, bucket);
     var name = setting("_HANDLER") ?? "";
     SkiaWarmUp.BeginFor(name);

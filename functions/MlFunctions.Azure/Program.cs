@@ -12,7 +12,7 @@ using MlFunctions.Hosting;
 Func<string, string?> setting = Environment.GetEnvironmentVariable;
 var limits = FunctionLimits.FromSettings(setting, FunctionLimits.Azure);
 var bucket = Bucket(setting);
-var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
+var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10), graphs: new MlFunctions.Onnx.OnnxGraphRunner());
 var catalog = FunctionCatalog.Create(limits, models, bucket);
 
 // MlFunctions.Azure function-json DIR: the publish step writes every function's function.json.

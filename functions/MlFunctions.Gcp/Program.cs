@@ -13,7 +13,7 @@ using MlFunctions.Storage.Gcp;
 Func<string, string?> setting = Environment.GetEnvironmentVariable;
 var limits = FunctionLimits.FromSettings(setting, FunctionLimits.CloudRun);
 var bucket = Bucket(setting);
-var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10));
+var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10), graphs: new MlFunctions.Onnx.OnnxGraphRunner());
 var catalog = FunctionCatalog.Create(limits, models, bucket);
 var target = setting("FUNCTION_TARGET") ?? "";
 SkiaWarmUp.BeginFor(target);

@@ -5,6 +5,7 @@ using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Hosting;
+using MlFunctions.Onnx;
 using MlFunctions.Local.Bucket;
 
 namespace MlFunctions.Local;
@@ -27,6 +28,7 @@ public static class LocalHost
             return 2;
         }
         await SampleModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
+        await SampleImageModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }
@@ -58,7 +60,7 @@ public static class LocalHost
         limits ??= FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure);
         var bucket = BucketStore(args);
         // A new champion is noticed within a second, by reading champion.json, without a restart.
-        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(1));
+        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(1), graphs: new OnnxGraphRunner());
         var catalog = FunctionCatalog.Create(limits, models, bucket);
         var variants = ImageVariant.Parse(Environment.GetEnvironmentVariable("MLF_IMAGE_VARIANTS"), limits);
         builder.Services.AddHostedService(services =>

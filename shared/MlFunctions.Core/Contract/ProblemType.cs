@@ -9,6 +9,7 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType InvalidParameter = new("invalid-parameter", "A parameter is missing or invalid", 400);
     public static readonly ProblemType BodyTooLarge = new("body-too-large", "The request body is larger than the limit", 413);
     public static readonly ProblemType ImageTooLarge = new("image-too-large", "The image has more pixels than the limit", 413);
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", "The function does not take this kind of body", 415);
     public static readonly ProblemType UnsupportedImage = new("unsupported-image", "The body is not an image in a supported format", 415);
     public static readonly ProblemType ImageTruncated = new("image-truncated", "The image data ends before the image does", 422);
     public static readonly ProblemType ImageCorrupt = new("image-corrupt", "The image data cannot be decoded", 422);

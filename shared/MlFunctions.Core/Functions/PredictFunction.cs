@@ -1,6 +1,8 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Formatting;
+using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Tabular;
 
@@ -9,14 +11,20 @@ namespace MlFunctions.Core.Functions;
 /// <summary>
 /// POST /api/predict/{model}[?version=]: records in; the champion's (or the pinned version's)
 /// predictions out, through the format step: label, probability and top-k, or a value for regression.
+/// An image in (Content-Type image/*), for an ONNX image model: its top-k labels, or its embedding.
 /// </summary>
 public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : IHttpFunction
 {
     public async Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
     {
         var parameters = new Parameters(request.Query);
-        parameters.RejectUnknown("version");
         var model = request.RouteValues.GetValueOrDefault("model") ?? throw ProblemType.ModelNotFound.With("Name the model: POST /api/predict/{model}.", "model");
+        if (IsImage(request))
+        {
+            parameters.RejectUnknown("version", "topK", "threshold");
+            return await PredictImageAsync(request, model, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        parameters.RejectUnknown("version");
         var scorer = await models.GetAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
         var body = JsonBody.Read(request, CoreJsonContext.Web.PredictRequest);
         var records = JsonRecords.Read(body.Records, limits);
@@ -45,5 +53,24 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
             }
         }
         return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values), CoreJsonContext.Web.PredictResponse);
+    }
+
+    /// <summary>An image body: declared as image/*, or undeclared (or octet-stream) and signed as one.</summary>
+    private static bool IsImage(FunctionRequest request) => request.Header("Content-Type") is { } type
+        ? type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) && ImageSignature.Detect(request.Body.Span) is not null)
+        : ImageSignature.Detect(request.Body.Span) is not null;
+
+    private async Task<FunctionResponse> PredictImageAsync(FunctionRequest request, string model, Parameters parameters, CancellationToken cancellationToken)
+    {
+        var served = await models.GetModelAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
+        if (served is not OnnxModel onnx)
+        {
+            throw ProblemType.UnsupportedMediaType.With($"Model '{model}' scores JSON records (Content-Type application/json), not images.", "model");
+        }
+        var threshold = parameters.Float("threshold");
+        var (prediction, embedding) = onnx.Predict(request.Body, parameters.Int("topK", 1, int.MaxValue), threshold, limits);
+        return FunctionResponse.Json(new PredictResponse(onnx.Name, onnx.Version, onnx.Task, prediction is null ? null : [prediction], Embedding: embedding),
+            CoreJsonContext.Web.PredictResponse);
     }
 }

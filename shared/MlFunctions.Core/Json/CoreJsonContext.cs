@@ -22,6 +22,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(PredictionsDocument))]
 [JsonSerializable(typeof(ModelSpec))]
 [JsonSerializable(typeof(ChampionPointer))]
+[JsonSerializable(typeof(Models.Onnx.OnnxManifest))]
 [JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(PredictRequest))]
 [JsonSerializable(typeof(PredictResponse))]

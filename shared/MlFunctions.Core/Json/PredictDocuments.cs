@@ -14,4 +14,5 @@ public sealed record PredictRequest
 }
 
 /// <summary>The model and version that answered; predictions for classification, values for regression.</summary>
-public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null);
+/// <remarks>An image-embedding model answers <paramref name="Embedding"/>: the image's vector, of unit length unless its manifest says otherwise.</remarks>
+public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null, float[]? Embedding = null);

@@ -8,7 +8,7 @@ namespace MlFunctions.Core.Models;
 /// ensembles give raw outputs, and the link turns them into probabilities or a value, as ML.NET's
 /// PredictionEngine does (a parity test holds it to 1e-5). Safe for concurrent use.
 /// </summary>
-public sealed class BundleScorer
+public sealed class BundleScorer : ServedModel
 {
     private readonly CompiledLinear? _linear;
     private readonly CompiledEnsemble[]? _trees;
@@ -36,6 +36,12 @@ public sealed class BundleScorer
     }
 
     public ModelBundle Bundle { get; }
+
+    public override string Name => Bundle.Name;
+
+    public override string Version => Bundle.Version;
+
+    public override string Task => Bundle.Task;
 
     public FeatureVectorizer Vectorizer { get; }
 

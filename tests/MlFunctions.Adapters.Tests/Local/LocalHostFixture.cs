@@ -9,7 +9,7 @@ namespace MlFunctions.Adapters.Tests.Local;
 
 /// <summary>
 /// The real local host on a free loopback port, with a body limit small enough to test, serving a
-/// temporary bucket into which the sample model is trained as on a fresh start.
+/// temporary bucket into which the sample model is trained, and the sample image model registered, as on a fresh start.
 /// </summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
@@ -26,6 +26,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
         string[] args = ["--port", "0", "--bucket", Bucket];
         _app = LocalHost.Build(args, FunctionLimits.Default with { MaxBodyBytes = BodyLimit });
         await SampleModel.EnsureAsync(LocalHost.BucketStore(args), _app.Logger, CancellationToken.None);
+        await SampleImageModel.EnsureAsync(LocalHost.BucketStore(args), _app.Logger, CancellationToken.None);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Client.BaseAddress = new Uri(address);

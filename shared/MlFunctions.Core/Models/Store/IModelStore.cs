@@ -13,4 +13,7 @@ public interface IModelStore
 
     /// <summary>A version's bundle, or null when there is no such version.</summary>
     Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken);
+
+    /// <summary>A version's ONNX manifest, graph and preparation graph (if it has one), or null when the version is not an ONNX model.</summary>
+    Task<(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare)?> ReadOnnxAsync(string model, string version, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Onnx;
 
 namespace MlFunctions.Core.Models.Store;
 
@@ -8,16 +9,22 @@ namespace MlFunctions.Core.Models.Store;
 /// reading its small champion.json; only a changed version loads a new bundle, and requests keep the old
 /// scorer until the new one is ready. Pinned versions never change, so they are loaded once.
 /// </summary>
-public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider? clock = null)
+/// <param name="graphs">The ONNX runtime that loads ONNX models; without one, they are refused as unusable here.</param>
+public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider? clock = null, IGraphRunner? graphs = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly ConcurrentDictionary<string, Lazy<Task<BundleScorer?>>> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ServedModel?>>> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Champion> _champions = new(StringComparer.Ordinal);
 
     public IModelStore Store { get; } = store;
 
-    /// <summary>The champion of <paramref name="model"/>, or the pinned <paramref name="version"/>; 404 when there is none.</summary>
-    public async Task<BundleScorer> GetAsync(string model, string? version, CancellationToken cancellationToken)
+    /// <summary>The champion's (or pinned version's) bundle, for the functions that score records; an ONNX model there is a 415.</summary>
+    public async Task<BundleScorer> GetAsync(string model, string? version, CancellationToken cancellationToken) =>
+        await GetModelAsync(model, version, cancellationToken).ConfigureAwait(false) as BundleScorer
+            ?? throw ProblemType.UnsupportedMediaType.With($"Model '{model}' is an ONNX image model: send it an image (Content-Type image/*), not JSON records.", "model");
+
+    /// <summary>The champion of <paramref name="model"/>, or the pinned <paramref name="version"/>, of whatever kind; 404 when there is none.</summary>
+    public async Task<ServedModel> GetModelAsync(string model, string? version, CancellationToken cancellationToken)
     {
         ModelNames.Check(model, "model");
         if (version is not null)
@@ -36,7 +43,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         {
             throw Unusable(model, "its champion.json names no valid version");
         }
-        var scorer = known?.Scorer.Bundle.Version == pointer.Version
+        var scorer = known?.Scorer.Version == pointer.Version
             ? known.Scorer
             : await LoadAsync(model, pointer.Version, cancellationToken).ConfigureAwait(false)
                 ?? throw Unusable(model, $"its champion.json names version '{pointer.Version}', which has no bundle");
@@ -44,11 +51,11 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         return scorer;
     }
 
-    private async Task<BundleScorer?> LoadAsync(string model, string version, CancellationToken cancellationToken)
+    private async Task<ServedModel?> LoadAsync(string model, string version, CancellationToken cancellationToken)
     {
         var key = $"{model}/{version}";
         // Loaded on no one request's token: a client that goes away must not fail the load for the others.
-        var load = _versions.GetOrAdd(key, _ => new Lazy<Task<BundleScorer?>>(() => ReadAsync(model, version))).Value;
+        var load = _versions.GetOrAdd(key, _ => new Lazy<Task<ServedModel?>>(() => ReadAsync(model, version))).Value;
         try
         {
             var scorer = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -77,12 +84,16 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         }
     }
 
-    private async Task<BundleScorer?> ReadAsync(string model, string version)
+    private async Task<ServedModel?> ReadAsync(string model, string version)
     {
         var bundle = await Store.ReadBundleAsync(model, version, CancellationToken.None).ConfigureAwait(false);
+        if (bundle is null)
+        {
+            return await ReadOnnxAsync(model, version).ConfigureAwait(false);
+        }
         try
         {
-            return bundle is null ? null : new BundleScorer(bundle);
+            return new BundleScorer(bundle);
         }
         catch (Exception e) when (e is InvalidDataException or ProblemException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
         {
@@ -91,8 +102,34 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         }
     }
 
+    private async Task<ServedModel?> ReadOnnxAsync(string model, string version)
+    {
+        var stored = await Store.ReadOnnxAsync(model, version, CancellationToken.None).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+        if (graphs is null)
+        {
+            throw Unusable(model, $"version '{version}' is an ONNX model and this host has no ONNX runtime");
+        }
+        IGraph? graph = null, prepare = null;
+        try
+        {
+            graph = graphs.Load(stored.Value.Graph);
+            prepare = stored.Value.Prepare is { } bytes ? graphs.Load(bytes) : null;
+            return new OnnxModel(stored.Value.Manifest, graph, prepare);
+        }
+        catch (InvalidDataException e)
+        {
+            graph?.Dispose();
+            prepare?.Dispose();
+            throw Unusable(model, $"version '{version}' does not fit its manifest: {e.Message}");
+        }
+    }
+
     private static ProblemException Unusable(string model, string why) =>
         ProblemType.ModelUnusable.With($"Model '{model}' cannot be served: {why}. Train or register it again, or pin a good ?version=.", "model");
 
-    private sealed record Champion(BundleScorer Scorer, DateTimeOffset CheckedAt);
+    private sealed record Champion(ServedModel Scorer, DateTimeOffset CheckedAt);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models.Bundle;
+using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Core.Models.Store;
@@ -33,6 +34,43 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         {
             throw ProblemType.ModelUnusable.With($"Model '{model}' cannot be served: version '{version}' has a broken bundle.json ({e.Message}). Train or register it again, or pin a good ?version=.", "model");
         }
+    }
+
+    /// <summary>The most an ONNX graph may hold: it is loaded whole.</summary>
+    public const long MaxGraphBytes = 1L << 30;
+
+    public async Task<(OnnxManifest Manifest, byte[] Graph, byte[]? Prepare)?> ReadOnnxAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Manifest), cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return null;
+            }
+            var manifest = JsonSerializer.Deserialize(stored.Content, CoreJsonContext.Web.OnnxManifest) ?? throw new InvalidDataException("model.json is JSON null.");
+            var graph = await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Graph), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
+                ?? throw new InvalidDataException("model.json has no model.onnx beside it.");
+            var prepare = manifest.Prepare is null ? null
+                : await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Prepare), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
+                    ?? throw new InvalidDataException("model.json names a prepare graph and there is no prepare.onnx beside it.");
+            return (manifest, graph.Content, prepare?.Content);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
+        {
+            throw ProblemType.ModelUnusable.With($"Model '{model}' cannot be served: version '{version}' is not a valid ONNX model ({e.Message}). Register it again, or pin a good ?version=.", "model");
+        }
+    }
+
+    /// <summary>Writes an ONNX version: the graph, then model.json last, so the version is visible only once whole.</summary>
+    public async Task WriteOnnxAsync(OnnxManifest manifest, Stream graph, Stream? prepare, CancellationToken cancellationToken)
+    {
+        if (prepare is not null)
+        {
+            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Prepare), prepare, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        }
+        await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Graph), graph, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        await Objects.WriteJsonAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Manifest), manifest, CoreJsonContext.Web.OnnxManifest, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes a version's files; bundle.json goes last, so a version is never visible before it is whole.</summary>

@@ -1,0 +1,12 @@
+namespace MlFunctions.Core.Models.Onnx;
+
+/// <summary>The files of an ONNX version: models/&lt;model&gt;/&lt;version&gt;/model.onnx and model.json.</summary>
+public static class OnnxFiles
+{
+    public const string Graph = "model.onnx";
+
+    public const string Manifest = "model.json";
+
+    /// <summary>The optional preparation graph (<see cref="OnnxManifest.Prepare"/>).</summary>
+    public const string Prepare = "prepare.onnx";
+}
