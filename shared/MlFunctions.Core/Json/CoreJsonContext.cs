@@ -30,6 +30,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(JobStatus))]
 [JsonSerializable(typeof(JobStatus[]))]
 [JsonSerializable(typeof(ImageStatus))]
+[JsonSerializable(typeof(ImportStatus))]
 [JsonSerializable(typeof(BatchStatus))]
 [JsonSerializable(typeof(PredictionLine))]
 [JsonSerializable(typeof(UploadOutcome))]

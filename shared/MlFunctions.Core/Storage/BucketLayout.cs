@@ -9,6 +9,7 @@ namespace MlFunctions.Core.Storage;
 /// training/&lt;model&gt;/&lt;file&gt;.csv   -> jobs/&lt;model&gt;/&lt;job-id&gt;.job.json and &lt;job-id&gt;.status.json
 /// jobs/&lt;model&gt;/&lt;job-id&gt;.job.json -> models/&lt;model&gt;/&lt;version&gt;/{bundle.json, model.zip, metrics.json}, champion.json
 /// batch/&lt;model&gt;/&lt;file&gt;.csv      -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl (and .status.json when it fails)
+/// imports/&lt;model&gt;/&lt;name&gt;.json   -> an ONNX version (&lt;name&gt;.onnx uploaded first), models/&lt;model&gt;/imports/&lt;name&gt;.status.json
 /// models/&lt;model&gt;/spec.json        the model spec retraining follows
 /// </code>
 /// </summary>
@@ -18,6 +19,7 @@ public static class BucketLayout
     public const string Training = "training/";
     public const string Jobs = "jobs/";
     public const string Batch = "batch/";
+    public const string Imports = "imports/";
     public const string StatusSuffix = ".status.json";
 
     /// <summary>

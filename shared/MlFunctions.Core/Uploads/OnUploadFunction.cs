@@ -15,12 +15,13 @@ public sealed class OnUploadFunction
     public const string Name = "on-upload";
 
     /// <summary>The prefixes on-upload is triggered by; deployment files are checked against them.</summary>
-    public static readonly string[] Prefixes = [BucketLayout.IncomingImages, BucketLayout.Training, BucketLayout.Batch];
+    public static readonly string[] Prefixes = [BucketLayout.IncomingImages, BucketLayout.Training, BucketLayout.Batch, BucketLayout.Imports];
 
     private readonly FunctionLimits _limits;
     private readonly ImageUploads _images;
     private readonly TrainingUploads _training;
     private readonly BatchUploads _batch;
+    private readonly ModelImports _imports;
 
     /// <param name="progress">Where long work (a large batch) reports how far it has got.</param>
     public OnUploadFunction(FunctionLimits limits, ModelCache models, IReadOnlyList<ImageVariant> variants, TimeProvider? clock = null, Action<string>? progress = null)
@@ -30,6 +31,7 @@ public sealed class OnUploadFunction
         _images = new ImageUploads(limits, variants, clock);
         _training = new TrainingUploads(limits, clock);
         _batch = new BatchUploads(limits, models, clock, progress);
+        _imports = new ModelImports(limits, models, clock);
     }
 
     public Task<UploadOutcome> HandleAsync(ObjectCreated upload, IObjectStore store, CancellationToken cancellationToken)
@@ -49,11 +51,15 @@ public sealed class OnUploadFunction
             ["incoming", "images", .. var path] => _images.HandleAsync(store, upload.Key, string.Join('/', path), cancellationToken),
             ["training", var model, var file] when IsCsv(file) && IsModel(model) => _training.HandleAsync(store, upload, model, cancellationToken),
             ["batch", var model, var file] when IsCsv(file) && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, cancellationToken),
-            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, "not under incoming/images/, training/<model>/*.csv or batch/<model>/*.csv")),
+            ["imports", var model, var file] when IsImportManifest(file) && IsModel(model) => _imports.HandleAsync(store, upload.Key, model, file[..^".json".Length], cancellationToken),
+            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, "not under incoming/images/, training/<model>/*.csv, batch/<model>/*.csv or imports/<model>/*.json")),
         };
     }
 
     private static bool IsCsv(string file) => file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && file.Length > 4;
 
     private static bool IsModel(string model) => ModelNames.IsValid(model);
+
+    /// <summary>An import's manifest: its graphs (.onnx) are uploaded before it and read when it arrives.</summary>
+    private static bool IsImportManifest(string file) => file.EndsWith(".json", StringComparison.Ordinal) && ModelNames.IsValid(file[..^".json".Length]);
 }

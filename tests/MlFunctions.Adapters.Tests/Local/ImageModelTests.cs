@@ -99,7 +99,7 @@ public sealed class ImageModelTests(LocalHostFixture host) : IClassFixture<Local
         var photo = File.ReadAllBytes(RepoPaths.ExifImage("Portrait_3"));
         var raw = Core.Tensors.ImageTensors.Create(photo, Core.Tensors.TensorOptions.Parse(new Core.Contract.Parameters(
             Core.Contract.FunctionRequest.ParseQuery("width=224&height=224&scale=1")), Core.Contract.FunctionLimits.Default), Core.Contract.FunctionLimits.Default);
-        var runner = new Onnx.OnnxGraphRunner();
+        var runner = new MlFunctions.Onnx.OnnxGraphRunner();
         using var prepare = runner.Load(File.ReadAllBytes(SampleImageModel.PreparePath));
         using var backbone = runner.Load(File.ReadAllBytes(SampleImageModel.GraphPath));
 

@@ -11,9 +11,14 @@ public sealed record OnnxManifest
 
     public int Format { get; init; } = CurrentFormat;
 
-    public required string Name { get; init; }
+    /// <summary>The model (set from the key when a model is imported).</summary>
+    public string Name { get; init; } = "";
 
-    public required string Version { get; init; }
+    /// <summary>The version (when an import leaves it out: "v-" and the graph's sha256, shortened).</summary>
+    public string Version { get; init; } = "";
+
+    /// <summary>Imports: make this version the champion even if the model has one.</summary>
+    public bool? Promote { get; init; }
 
     /// <summary>"image-classification" (labels and probabilities) or "image-embedding" (a vector).</summary>
     public required string Task { get; init; }
@@ -51,17 +56,21 @@ public sealed record OnnxStage(string Input, string Output);
 /// <summary>A graph input or output by name, and the shape the manifest expects.</summary>
 public sealed record OnnxTensorSpec(string Name, int[]? Shape = null);
 
-/// <summary>The tensor options an image is prepared with (the tensor function's, so serving and /api/tensor agree).</summary>
+/// <summary>The tensor options an image is prepared with (the tensor function's, so serving and /api/tensor agree; its defaults too).</summary>
+/// <remarks>Nullable, not initialised: source-generated JSON sets every init property, so an initialiser's default would be lost.</remarks>
 public sealed record OnnxImageInput
 {
-    public int Width { get; init; } = 224;
+    /// <summary>224 when left out.</summary>
+    public int? Width { get; init; }
 
-    public int Height { get; init; } = 224;
+    /// <summary>224 when left out.</summary>
+    public int? Height { get; init; }
 
     /// <summary>cover (the default), fill or pad.</summary>
     public string? Fit { get; init; }
 
-    public float Scale { get; init; } = 1f / 255f;
+    /// <summary>1/255 when left out.</summary>
+    public float? Scale { get; init; }
 
     public float[]? Mean { get; init; }
 

@@ -106,12 +106,10 @@ public sealed class OnnxModel : ServedModel, IDisposable
     /// <summary>The manifest's image options as the tensor function's (the same checks and defaults).</summary>
     private static TensorOptions Tensor(OnnxImageInput image)
     {
-        var query = new Dictionary<string, string>
-        {
-            ["width"] = image.Width.ToString(CultureInfo.InvariantCulture),
-            ["height"] = image.Height.ToString(CultureInfo.InvariantCulture),
-            ["scale"] = image.Scale.ToString("R", CultureInfo.InvariantCulture),
-        };
+        var query = new Dictionary<string, string>();
+        Add(query, "width", image.Width?.ToString(CultureInfo.InvariantCulture));
+        Add(query, "height", image.Height?.ToString(CultureInfo.InvariantCulture));
+        Add(query, "scale", image.Scale?.ToString("R", CultureInfo.InvariantCulture));
         Add(query, "fit", image.Fit);
         Add(query, "layout", image.Layout);
         Add(query, "channels", image.Channels);

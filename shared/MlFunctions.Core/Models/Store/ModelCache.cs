@@ -18,6 +18,9 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
 
     public IModelStore Store { get; } = store;
 
+    /// <summary>The ONNX runtime models are loaded with, or null where the host has none.</summary>
+    public IGraphRunner? Graphs { get; } = graphs;
+
     /// <summary>The champion's (or pinned version's) bundle, for the functions that score records; an ONNX model there is a 415.</summary>
     public async Task<BundleScorer> GetAsync(string model, string? version, CancellationToken cancellationToken) =>
         await GetModelAsync(model, version, cancellationToken).ConfigureAwait(false) as BundleScorer
@@ -109,7 +112,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         {
             return null;
         }
-        if (graphs is null)
+        if (Graphs is not { } graphs)
         {
             throw Unusable(model, $"version '{version}' is an ONNX model and this host has no ONNX runtime");
         }

@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Imaging;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
+using MlFunctions.Local;
+using MlFunctions.Onnx;
+using MlFunctions.Testing.Servers;
+
+namespace MlFunctions.Adapters.Tests.Onnx;
+
+/// <summary>
+/// Registering an ONNX model by dropping it under imports/&lt;model&gt;/: the real ResNet18 graphs from their
+/// package, a manifest that fits them and manifests that do not, on the local folder and on s3rver.
+/// </summary>
+public sealed class ModelImportTests(S3rverFixture s3) : IClassFixture<S3rverFixture>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mlf-imports-").FullName;
+
+    private const string Fits = """
+        {"task": "image-embedding", "prepare": {"input": "OriginalInput", "output": "PreprocessedInput"},
+         "input": {"name": "Input247"}, "output": {"name": "Pooling395_Output_0"},
+         "image": {"width": 224, "height": 224, "scale": 1}, "normalize": true}
+        """;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static async Task<UploadOutcome> ImportAsync(IObjectStore bucket, string manifest, string name = "r18")
+    {
+        await bucket.WriteAsync($"imports/pets/{name}.onnx", File.ReadAllBytes(SampleImageModel.GraphPath), "application/octet-stream", WriteCondition.Always, CancellationToken.None);
+        await bucket.WriteAsync($"imports/pets/{name}.prepare.onnx", File.ReadAllBytes(SampleImageModel.PreparePath), "application/octet-stream", WriteCondition.Always, CancellationToken.None);
+        var json = Encoding.UTF8.GetBytes(manifest);
+        await bucket.WriteAsync($"imports/pets/{name}.json", json, "application/json", WriteCondition.Always, CancellationToken.None);
+        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero, graphs: new OnnxGraphRunner());
+        var onUpload = new OnUploadFunction(FunctionLimits.Default, models, ImageVariant.Parse(null, FunctionLimits.Default));
+        return await onUpload.HandleAsync(new ObjectCreated(bucket.Bucket, $"imports/pets/{name}.json", json.Length, null), bucket, CancellationToken.None);
+    }
+
+    private static async Task<JsonElement> StatusAsync(IObjectStore bucket, string name = "r18") =>
+        JsonDocument.Parse((await bucket.ReadAsync($"models/pets/imports/{name}.status.json", CancellationToken.None))!.Content).RootElement;
+
+    public static TheoryData<string> Stores => ["folder", "s3"];
+
+    private async Task<IObjectStore> BucketAsync(string kind) => kind == "folder" ? new LocalFolderStore(_folder) : await s3.NewBucketAsync();
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_fitting_import_becomes_a_version_and_the_champion_and_predict_serves_it(string kind)
+    {
+        var bucket = await BucketAsync(kind);
+
+        var outcome = await ImportAsync(bucket, Fits);
+
+        Assert.Equal(UploadResults.Processed, outcome.Result);
+        var status = await StatusAsync(bucket);
+        Assert.Equal("registered", status.GetProperty("state").GetString());
+        Assert.True(status.GetProperty("champion").GetBoolean());
+        var version = status.GetProperty("version").GetString()!;
+        var champion = await new ObjectModelStore(bucket).ReadChampionAsync("pets", CancellationToken.None);
+        Assert.Equal(version, champion!.Version);
+
+        var catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero, graphs: new OnnxGraphRunner()), bucket);
+        var predict = catalog.Find("predict")!;
+        var answer = await new FunctionPipeline(catalog).InvokeAsync(predict, new FunctionRequest
+        {
+            Method = "POST", Path = "/api/predict/pets", Body = SampleImage.Png,
+            RouteValues = FunctionRequest.Map([KeyValuePair.Create("model", "pets")]),
+            Headers = FunctionRequest.Map([KeyValuePair.Create("Content-Type", "image/png")]),
+        }, CancellationToken.None);
+        Assert.Equal(200, answer.Status);
+        var body = JsonDocument.Parse(answer.Body).RootElement;
+        Assert.Equal(version, body.GetProperty("version").GetString());
+        Assert.Equal(512, body.GetProperty("embedding").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("""{"task": "image-embedding", "input": {"name": "images"}, "output": {"name": "Pooling395_Output_0"}, "image": {}}""", "has no input 'images'; its inputs are: Input247")]
+    [InlineData("""{"task": "image-classification", "labels": ["cat", "dog"], "prepare": {"input": "OriginalInput", "output": "PreprocessedInput"}, "input": {"name": "Input247"}, "output": {"name": "Pooling395_Output_0"}, "image": {}}""", "512 values but the manifest has 2 labels")]
+    [InlineData("""{"task": "image-embedding", "prepare": {"input": "OriginalInput", "output": "PreprocessedInput"}, "input": {"name": "Input247"}, "output": {"name": "Pooling395_Output_0"}, "image": {"width": 300}}""", "[1,3,224,300] tensor but the graph's input 'OriginalInput' is [1,3,224,224]")]
+    [InlineData("""{"task": "image-embedding", "input": {"name": "Input247"}, "output": {"name": "Pooling395_Output_0"}, "image": {}, "surprise": 1}""", "surprise")]
+    public async Task A_manifest_that_does_not_fit_the_graph_is_rejected_with_a_status_naming_the_mismatch_and_nothing_registered(string manifest, string says)
+    {
+        var bucket = new LocalFolderStore(_folder);
+
+        var outcome = await ImportAsync(bucket, manifest);
+
+        Assert.Equal(UploadResults.Rejected, outcome.Result);
+        var status = await StatusAsync(bucket);
+        Assert.Equal("rejected", status.GetProperty("state").GetString());
+        Assert.Contains(says, status.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Null(await new ObjectModelStore(bucket).ReadChampionAsync("pets", CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(_folder, "model.json", SearchOption.AllDirectories));
+    }
+}
