@@ -20,6 +20,10 @@ public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
         }
         var logits = body.Logits is not null;
         var rows = body.Scores ?? body.Logits!;
+        if (body.Boxes is not null)
+        {
+            return Task.FromResult(Detections(body, rows, logits));
+        }
         if (rows.Length == 0 || rows.Length > limits.MaxRecords)
         {
             throw ProblemType.TooManyRecords.With($"Send from 1 to {limits.MaxRecords} rows of scores, not {rows.Length}.", "scores");
@@ -67,6 +71,54 @@ public sealed class FormatFunction(FunctionLimits limits) : IHttpFunction
         }
         return FormatOptions.Create(labels, activation, body.TopK, body.Threshold);
     }
+
+    private FunctionResponse Detections(FormatRequest body, double[][] rows, bool logits)
+    {
+        var boxes = body.Boxes!;
+        if (boxes.Length != rows.Length || boxes.Length > limits.MaxRecords)
+        {
+            throw ProblemType.InvalidScores.With($"Send one row of class scores per box, at most {limits.MaxRecords}: there are {boxes.Length} boxes and {rows.Length} score rows.", "boxes");
+        }
+        var classes = rows.Length == 0 ? body.Labels?.Length ?? 1 : rows[0]?.Length ?? 0;
+        FunctionLimits.Budget((long)rows.Length * Math.Max(1, classes), limits.MaxFormatValues, "MLF_MAX_FORMAT_VALUES", "scores", "scores (boxes x classes)");
+        for (var i = 0; i < boxes.Length; i++)
+        {
+            if (boxes[i] is not { Length: 4 } box || box.Any(v => !double.IsFinite(v)))
+            {
+                throw ProblemType.InvalidScores.With($"Box {i} is not 4 finite numbers.", $"boxes[{i}]", i);
+            }
+            if (rows[i] is null || rows[i].Length != classes || classes == 0)
+            {
+                throw ProblemType.InvalidScores.With($"Box {i} has {rows[i]?.Length ?? 0} class scores; box 0 has {classes}.", "scores", i);
+            }
+        }
+        var labels = body.Labels ?? Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        CheckLabels(labels);
+        if (labels.Length != classes)
+        {
+            throw Parameters.Invalid("labels", $"there are {classes} class scores a box, so give {classes} labels, not {labels.Length}.");
+        }
+        var activation = Choice("activation", body.Activation, logits ? Activation.Sigmoid : Activation.None, ("none", Activation.None), ("sigmoid", Activation.Sigmoid));
+        var scores = activation == Activation.Sigmoid ? [.. rows.Select(r => r.Select(v => 1 / (1 + Math.Exp(-v))).ToArray())] : rows;
+        var options = new DetectionOptions(
+            labels,
+            Choice("boxFormat", body.BoxFormat, false, ("xyxy", false), ("cxcywh", true)),
+            body.Normalized ?? false,
+            Probability("threshold", body.Threshold ?? 0.25),
+            Probability("iou", body.Iou ?? 0.45),
+            body.MaxDetections is null or (>= 1 and <= 10_000) ? body.MaxDetections ?? 100 : throw Parameters.Invalid("maxDetections", "it is a whole number from 1 to 10000."),
+            body.ClassAgnostic ?? false);
+        if (body.Transform is { } t && !(t.OriginalWidth >= 1 && t.OriginalHeight >= 1 && t.InputWidth >= 1 && t.InputHeight >= 1
+            && new[] { t.SourceX, t.SourceY, t.PadX, t.PadY }.All(double.IsFinite)
+            && new[] { t.SourceWidth, t.SourceHeight, t.DrawnWidth, t.DrawnHeight }.All(v => double.IsFinite(v) && v > 0)))
+        {
+            throw Parameters.Invalid("transform", "it is the tensor function's transform record: positive sizes and finite offsets.");
+        }
+        return FunctionResponse.Json(new DetectionsDocument(DetectionFormatter.Format(boxes, scores, options, body.Transform)), CoreJsonContext.Web.DetectionsDocument);
+    }
+
+    private static double Probability(string name, double value) =>
+        double.IsFinite(value) && value is >= 0 and <= 1 ? value : throw Parameters.Invalid(name, $"{value} is not a number from 0 to 1.");
 
     /// <summary>Labels name columns: each is text, not empty, and given once, or a prediction would be ambiguous.</summary>
     private static void CheckLabels(string[] labels)

@@ -23,9 +23,10 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
             json ? "answer bytes as JSON (ask for output=binary)" : "answer bytes");
         var layout = options.Layout == TensorLayout.Nchw ? "nchw" : "nhwc";
         var channels = options.Bgr ? "bgr" : "rgb";
+        var transform = ImageTensors.Transform(request.Body, options, limits);
         if (json)
         {
-            var document = new TensorDocument(options.Shape, layout, channels, ImageTensors.Create(request.Body, options, limits));
+            var document = new TensorDocument(options.Shape, layout, channels, ImageTensors.Create(request.Body, options, limits), transform);
             return Task.FromResult(FunctionResponse.Json(document, CoreJsonContext.Web.TensorDocument));
         }
         return Task.FromResult(FunctionResponse.Bytes("application/octet-stream", ImageTensors.CreateLittleEndian(request.Body, options, limits), new Dictionary<string, string>
@@ -34,6 +35,7 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
             ["X-Tensor-Dtype"] = "float32",
             ["X-Tensor-Layout"] = layout,
             ["X-Tensor-Channels"] = channels,
+            ["X-Tensor-Transform"] = transform.ToHeader(),
         }));
     }
 }

@@ -20,6 +20,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(FeaturesResponse))]
 [JsonSerializable(typeof(FormatRequest))]
 [JsonSerializable(typeof(PredictionsDocument))]
+[JsonSerializable(typeof(DetectionsDocument))]
 [JsonSerializable(typeof(ModelSpec))]
 [JsonSerializable(typeof(ChampionPointer))]
 [JsonSerializable(typeof(Models.Onnx.OnnxManifest))]

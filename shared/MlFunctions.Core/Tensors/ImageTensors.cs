@@ -14,6 +14,13 @@ public static class ImageTensors
     public static byte[] CreateLittleEndian(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits) =>
         Render(image, options, limits, TensorWriter.FromPixelsLittleEndian);
 
+    /// <summary>Where the tensor's pixels come from in the (upright) image: read from the header, no decode.</summary>
+    public static ImageTransform Transform(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits)
+    {
+        using var source = ImageSource.Open(image, limits);
+        return ImageTransform.From(FitPlan.Create(source.Width, source.Height, options.Width, options.Height, options.Fit), source.Width, source.Height);
+    }
+
     private delegate T PixelsToTensor<out T>(ReadOnlySpan<byte> pixels, bool bgra, TensorOptions options);
 
     private static T Render<T>(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits, PixelsToTensor<T> toTensor)
