@@ -12,5 +12,6 @@ return args.FirstOrDefault() switch
 {
     "train" => await TrainCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "retrain" => await RetrainCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "register" => await RegisterCommand.RunAsync(args[1..], Console.Out, Console.Error),
     _ => TrainCommand.Usage(Console.Error),
 };

@@ -5,7 +5,7 @@ using MlFunctions.Training.Retraining;
 namespace MlFunctions.Trainer;
 
 /// <summary>
-/// retrain jobs/MODEL/JOB.json [--bucket DIR] [--rerun]: runs one training job of a bucket folder by
+/// retrain jobs/MODEL/JOB.job.json [--bucket DIR] [--rerun]: runs one training job of a bucket folder by
 /// hand, as the platforms do on its event; --rerun queues a failed (or stale) job again first.
 /// </summary>
 internal static class RetrainCommand
@@ -16,7 +16,7 @@ internal static class RetrainCommand
         var rest = args.Where(a => a != "--rerun").ToArray();
         if (rest.Length is not (1 or 3) || (rest.Length == 3 && rest[1] != "--bucket"))
         {
-            await log.WriteLineAsync("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.json [--bucket DIR] [--rerun]").ConfigureAwait(false);
+            await log.WriteLineAsync("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.job.json [--bucket DIR] [--rerun]").ConfigureAwait(false);
             return 2;
         }
         var bucket = new LocalFolderStore(rest.Length == 3 ? rest[2] : Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");

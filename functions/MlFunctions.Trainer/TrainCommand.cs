@@ -61,8 +61,10 @@ internal static class TrainCommand
         log.WriteLine("usage: MlFunctions.Trainer train --data data.csv --spec model.json --model NAME [--bucket DIR] [--promote]");
         log.WriteLine("  Trains a new version into DIR/models/NAME/<version>/ (bundle.json, model.zip, metrics.json);");
         log.WriteLine("  DIR is --bucket, else MLF_BUCKET, else ./bucket.");
-        log.WriteLine("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.json [--bucket DIR] [--rerun]");
+        log.WriteLine("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.job.json [--bucket DIR] [--rerun]");
         log.WriteLine("  Runs a training job of the bucket, as the platforms do on its event; --rerun runs a failed one again.");
+        log.WriteLine("usage: MlFunctions.Trainer register --model NAME --graph model.onnx --manifest model.json [--prepare prepare.onnx] [--bucket DIR]");
+        log.WriteLine("  Registers an ONNX model: checked against its manifest, run once, written as a version.");
         log.WriteLine("With no arguments under Lambda (AWS_LAMBDA_RUNTIME_API set), it is the retrain function.");
         log.WriteLine("  it becomes the champion when there is none yet, or with --promote.");
         return 2;
