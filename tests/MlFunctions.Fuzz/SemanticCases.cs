@@ -205,8 +205,56 @@ internal static class SemanticCases
         {
             json.WriteString("output", v.Pick(["json", "csv", "xml"]));
         }
+        if (v.Chance(0.25))
+        {
+            Detection(v, json, rows);
+        }
         json.WriteEndObject();
     }));
+
+    /// <summary>A detection head's boxes and options beside the scores: hostile corners, counts, thresholds and transforms.</summary>
+    private static void Detection(HostileValues v, Utf8JsonWriter json, int rows)
+    {
+        json.WriteStartArray("boxes");
+        for (var r = v.Chance(0.1) ? rows + 1 : rows; r > 0; r--)
+        {
+            v.Maybe(json, () =>
+            {
+                json.WriteStartArray();
+                for (var c = v.Chance(0.05) ? 3 : 4; c > 0; c--)
+                {
+                    json.WriteNumberValue(v.Chance(0.7) ? v.Random.Next(0, 640) : v.Number());
+                }
+                json.WriteEndArray();
+            });
+        }
+        json.WriteEndArray();
+        foreach (var name in new[] { "iou", "maxDetections" }.Where(_ => v.Chance(0.3)))
+        {
+            json.WriteNumber(name, name == "iou" ? v.Number() : Math.Min(int.MaxValue, Math.Abs(v.Whole())));
+        }
+        foreach (var name in new[] { "classAgnostic", "normalized" }.Where(_ => v.Chance(0.3)))
+        {
+            json.WriteBoolean(name, v.Chance(0.5));
+        }
+        if (v.Chance(0.3))
+        {
+            json.WriteString("boxFormat", v.Pick(["xyxy", "cxcywh", "xywh"]));
+        }
+        if (v.Chance(0.5))
+        {
+            json.WriteStartObject("transform");
+            foreach (var name in new[] { "originalWidth", "originalHeight", "inputWidth", "inputHeight" })
+            {
+                json.WriteNumber(name, v.Chance(0.8) ? v.Random.Next(1, 2000) : Math.Clamp(v.Whole(), int.MinValue, int.MaxValue));
+            }
+            foreach (var name in new[] { "sourceX", "sourceY", "sourceWidth", "sourceHeight", "padX", "padY", "drawnWidth", "drawnHeight" })
+            {
+                json.WriteNumber(name, v.Chance(0.7) ? v.Random.Next(0, 640) : v.Number());
+            }
+            json.WriteEndObject();
+        }
+    }
 
     public static SemanticCase Predict(HostileValues v) => new(
         v.Chance(0.1) ? "version=" + Uri.EscapeDataString(v.Pick(ModelNames)) : "",

@@ -64,19 +64,29 @@ public sealed class GoogleRetrainTests(GcsFixture gcs) : IClassFixture<GcsFixtur
         {
             ["FUNCTION_TARGET"] = "retrain", ["MLF_BUCKET"] = bucket.Bucket, ["STORAGE_EMULATOR_HOST"] = gcs.Server.Endpoint,
         }, "PORT");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+        HttpRequestMessage Finalized(string key, string id)
         {
-            Content = new StringContent(JsonSerializer.Serialize(new { bucket = bucket.Bucket, name = manifest, generation = "1", size = "100" }), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("ce-id", "e-9");
-        request.Headers.Add("ce-specversion", "1.0");
-        request.Headers.Add("ce-source", "//storage.googleapis.com/projects/_/buckets/" + bucket.Bucket);
-        request.Headers.Add("ce-type", "google.cloud.storage.object.v1.finalized");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/")
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { bucket = bucket.Bucket, name = key, generation = "1", size = "100" }), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("ce-id", id);
+            request.Headers.Add("ce-specversion", "1.0");
+            request.Headers.Add("ce-source", "//storage.googleapis.com/projects/_/buckets/" + bucket.Bucket);
+            request.Headers.Add("ce-type", "google.cloud.storage.object.v1.finalized");
+            return request;
+        }
+        var statusKey = Core.Storage.BucketLayout.JobStatus("penguins", Core.Storage.BucketLayout.ParseJob(manifest)!.Value.JobId);
 
-        using var response = await trainer.Client.SendAsync(request);
+        using var response = await trainer.Client.SendAsync(Finalized(manifest, "e-9"));
+        var after = (await bucket.ReadAsync(statusKey, CancellationToken.None))!.ETag;
+        // Eventarc cannot filter by suffix, so the status the job wrote starts the Trainer too: it is ignored.
+        using var status = await trainer.Client.SendAsync(Finalized(statusKey, "e-10"));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var champion = await new ObjectModelStore(bucket).ReadChampionAsync("penguins", CancellationToken.None);
         Assert.NotNull(champion);
+        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
+        Assert.Equal(after, (await bucket.ReadAsync(statusKey, CancellationToken.None))!.ETag);
     }
 }
