@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
 using MlFunctions.Testing;
 using MlFunctions.Testing.Servers;
 
@@ -76,7 +77,7 @@ public sealed class GoogleRetrainTests(GcsFixture gcs) : IClassFixture<GcsFixtur
             request.Headers.Add("ce-type", "google.cloud.storage.object.v1.finalized");
             return request;
         }
-        var statusKey = Core.Storage.BucketLayout.JobStatus("penguins", Core.Storage.BucketLayout.ParseJob(manifest)!.Value.JobId);
+        var statusKey = BucketLayout.JobStatus("penguins", BucketLayout.ParseJob(manifest)!.Value.JobId);
 
         using var response = await trainer.Client.SendAsync(Finalized(manifest, "e-9"));
         var after = (await bucket.ReadAsync(statusKey, CancellationToken.None))!.ETag;
