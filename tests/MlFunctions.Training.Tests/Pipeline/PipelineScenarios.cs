@@ -52,6 +52,22 @@ public abstract class PipelineScenarios(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_job_whose_training_object_changed_after_validation_fails_and_trains_nothing()
+    {
+        var bucket = await BucketAsync();
+        var queued = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/2026-12.csv", PenguinFiles.Original));
+        // Overwritten before the job ran: its new content has its own event and job.
+        await bucket.DropAsync("training/penguins/2026-12.csv", PenguinFiles.ShuffledTrainingLabels());
+
+        var status = await bucket.RetrainAsync(BucketLayout.Job(PipelineBucket.Model, JobId(queued)));
+
+        Assert.Equal(JobStates.Failed, status!.State);
+        Assert.Equal("urn:mlfunctions:problem:training-data-changed", status.Problem);
+        Assert.Contains("changed after it was validated", status.Reason, StringComparison.Ordinal);
+        Assert.Empty(await bucket.VersionsAsync());
+    }
+
+    [Fact]
     public async Task A_worse_dataset_is_not_promoted_and_both_models_metrics_are_recorded()
     {
         var bucket = await BucketAsync();
