@@ -10,11 +10,28 @@ public static class AotPublisher
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Published = new();
 
+    // One publish at a time: two at once restore the shared projects for the runtime together, and on a
+    // fresh clone NuGet then fails one of them ("project.assets.json already exists"); they share two cores anyway.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     /// <summary>The path of the published native executable of tests/ or functions/ project <paramref name="project"/> (named <paramref name="binary"/> when its AssemblyName differs).</summary>
     public static Task<string> PublishAsync(string projectDirectory, string project, string? binary = null) =>
         Published.GetOrAdd(project, name => new Lazy<Task<string>>(() => PublishOnceAsync(projectDirectory, name, binary ?? name))).Value;
 
     private static async Task<string> PublishOnceAsync(string projectDirectory, string project, string binaryName)
+    {
+        await OneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await PublishAsync(projectDirectory, project, binaryName).ConfigureAwait(false);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static async Task<string> PublishAsync(string projectDirectory, string project, string binaryName)
     {
         var output = Path.Combine(RepoPaths.Artifacts, "aot", project);
         var csproj = Path.Combine(RepoPaths.Root, projectDirectory, project, project + ".csproj");

@@ -26,7 +26,7 @@ public static class JsonBody
         catch (JsonException e)
         {
             // The message names the path and position, e.g. "$.spec.columns[0].buckets | LineNumber: 0 ...".
-            throw ProblemType.InvalidJson.With($"The body is not valid here: {e.Message}", e.Path);
+            throw ProblemType.InvalidJson.With($"The body is not valid here: {JsonErrors.Describe(e)}", e.Path);
         }
     }
 }

@@ -20,7 +20,7 @@ public static class FeatureSpecJson
         }
         catch (JsonException e)
         {
-            throw ProblemType.InvalidSpec.With($"The spec is not valid JSON for a feature spec: {e.Message}", e.Path);
+            throw ProblemType.InvalidSpec.With($"The spec is not valid JSON for a feature spec: {JsonErrors.Describe(e)}", e.Path);
         }
     }
 }

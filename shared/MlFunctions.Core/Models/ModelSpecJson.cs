@@ -15,7 +15,7 @@ public static class ModelSpecJson
         }
         catch (JsonException e)
         {
-            throw ProblemType.InvalidSpec.With($"The model spec is not valid: {e.Message}", e.Path);
+            throw ProblemType.InvalidSpec.With($"The model spec is not valid: {JsonErrors.Describe(e)}", e.Path);
         }
     }
 }

@@ -59,7 +59,7 @@ internal sealed class ModelImports(FunctionLimits limits, ModelCache models, Tim
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"The manifest is not valid here ({e.Path}): {e.Message}", e);
+            throw new InvalidDataException($"The manifest is not valid here ({e.Path}): {Contract.JsonErrors.Describe(e)}", e);
         }
     }
 

@@ -212,4 +212,23 @@ public sealed class HostileInputTests : IDisposable
         Assert.Null(BucketLayout.ParseJob(status));
         Assert.Equal(("pets", "j1"), BucketLayout.ParseJob(manifest));
     }
+
+    [Theory]
+    [InlineData("predict", """{"records": [], "topK": "three"}""", "is not of the type this field takes. Path: $.topK")]
+    [InlineData("predict", """{"records": [], "colour": 1}""", "'colour' is not a field here")]
+    [InlineData("format", """{"scores": [[0.5]], "threshold": [1]}""", "is not of the type this field takes. Path: $.threshold")]
+    [InlineData("predict", """[]""", "is not of the type this field takes. Path: $")]
+    public async Task Json_errors_say_what_was_expected_without_naming_dotnet_types(string function, string body, string says)
+    {
+        var store = new ObjectModelStore(_bucket);
+        await store.WriteVersionAsync(TestBundles.Multiclass("pets", "v1"), [], CancellationToken.None);
+        await store.TryPromoteAsync("pets", new ChampionPointer("v1", "macroAccuracy", 0.5, DateTimeOffset.UnixEpoch), WriteCondition.Always, CancellationToken.None);
+        var response = await FunctionCall.InvokeAsync(function, "", Encoding.UTF8.GetBytes(body), models: _models, model: "pets");
+
+        var detail = FunctionCall.Problem(response).GetProperty("detail").GetString()!;
+        Assert.Equal(400, response.Status);
+        Assert.True(detail.Contains(says, StringComparison.Ordinal), detail);
+        Assert.DoesNotContain("MlFunctions.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
+    }
 }

@@ -170,7 +170,8 @@ public sealed class StoreFaultTests(S3rverFixture s3, AzuriteFixture azurite, Gc
     public async Task A_batch_larger_than_one_upload_part_is_streamed_into_its_predictions_through_retries(string kind)
     {
         await using var proxy = await ProxyAsync(kind);
-        var store = await NewBucketAsync(kind, proxy);
+        // Quick's tries, each given time to move 8 MiB through the proxy on a busy machine: this is about streaming, not timeouts.
+        var store = await NewBucketAsync(kind, proxy, Quick with { AttemptTimeout = TimeSpan.FromSeconds(30) });
         await ModelPublisher.TrainAsync(RepoPaths.Penguins, new Core.Models.ModelSpec { Task = "multiclass", Label = "Species" }, "penguins", store, promote: true, _ => { }, CancellationToken.None);
         // About 60,000 rows: predictions of some 14 MB, so two or more parts, blocks or chunks.
         var rows = File.ReadAllLines(RepoPaths.Penguins);
@@ -214,8 +215,9 @@ public sealed class StoreFaultTests(S3rverFixture s3, AzuriteFixture azurite, Gc
     }
 
     /// <summary>A new bucket made directly on the server, and a store that reaches it through the proxy with quick retries.</summary>
-    private async Task<IObjectStore> NewBucketAsync(string kind, FaultProxy proxy)
+    private async Task<IObjectStore> NewBucketAsync(string kind, FaultProxy proxy, StoreRetry? retry = null)
     {
+        var policy = retry ?? Quick;
         var bucket = (await (kind switch
         {
             "s3" => s3.NewBucketAsync(),
@@ -225,9 +227,9 @@ public sealed class StoreFaultTests(S3rverFixture s3, AzuriteFixture azurite, Gc
         return kind switch
         {
             "s3" => new S3ObjectStore(new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"),
-                S3ObjectStore.Configure(new AmazonS3Config { ServiceURL = proxy.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" }, Quick)), bucket),
-            "azure-blob" => new BlobObjectStore(new BlobContainerClient(AzuriteFixture.ConnectionStringVia(proxy.Endpoint), bucket, BlobObjectStore.Options(Quick)), Quick),
-            _ => new GcsObjectStore(gcs.Http, bucket, _ => Task.FromResult<string?>(null), new Uri(proxy.Endpoint + "/"), Quick),
+                S3ObjectStore.Configure(new AmazonS3Config { ServiceURL = proxy.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" }, policy)), bucket),
+            "azure-blob" => new BlobObjectStore(new BlobContainerClient(AzuriteFixture.ConnectionStringVia(proxy.Endpoint), bucket, BlobObjectStore.Options(policy)), policy),
+            _ => new GcsObjectStore(gcs.Http, bucket, _ => Task.FromResult<string?>(null), new Uri(proxy.Endpoint + "/"), policy),
         };
     }
 }
