@@ -23,7 +23,7 @@ public static class AotPublisher
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
-            return await PublishAsync(projectDirectory, project, binaryName).ConfigureAwait(false);
+            return await PublishNowAsync(projectDirectory, project, binaryName).ConfigureAwait(false);
         }
         finally
         {
@@ -31,7 +31,7 @@ public static class AotPublisher
         }
     }
 
-    private static async Task<string> PublishAsync(string projectDirectory, string project, string binaryName)
+    private static async Task<string> PublishNowAsync(string projectDirectory, string project, string binaryName)
     {
         var output = Path.Combine(RepoPaths.Artifacts, "aot", project);
         var csproj = Path.Combine(RepoPaths.Root, projectDirectory, project, project + ".csproj");
