@@ -5,8 +5,11 @@ using MlFunctions.Testing;
 namespace MlFunctions.Adapters.Tests.Gcp;
 
 /// <summary>The real Native AOT binary on the Functions Framework contract: PORT, FUNCTION_TARGET, every path to the function.</summary>
-public sealed class GcpFunctionTests : IAsyncDisposable
+public sealed class GcpFunctionTests : IAsyncLifetime
 {
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 does not call a test class's DisposeAsync, and the servers it started were left running.
+    public Task InitializeAsync() => Task.CompletedTask;
+
     private readonly List<HttpProcess> _binaries = [];
     private readonly string _models = Directory.CreateTempSubdirectory("mlf-gcp-models-").FullName;
 
@@ -90,7 +93,7 @@ public sealed class GcpFunctionTests : IAsyncDisposable
         Assert.All(deploys, line => Assert.Contains("--no-allow-unauthenticated", line, StringComparison.Ordinal));
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         foreach (var binary in _binaries)
         {

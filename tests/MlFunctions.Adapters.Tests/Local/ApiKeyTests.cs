@@ -9,8 +9,11 @@ using MlFunctions.Testing;
 namespace MlFunctions.Adapters.Tests.Local;
 
 /// <summary>Safe defaults of the local host: loopback unless asked, and an API key for anything else.</summary>
-public sealed class ApiKeyTests : IAsyncDisposable
+public sealed class ApiKeyTests : IAsyncLifetime
 {
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 does not call a test class's DisposeAsync, and the servers it started were left running.
+    public Task InitializeAsync() => Task.CompletedTask;
+
     private const string Key = "a-key-of-at-least-16-characters";
     private readonly string _bucket = Directory.CreateTempSubdirectory("mlf-key-").FullName;
     private WebApplication? _app;
@@ -55,7 +58,7 @@ public sealed class ApiKeyTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         if (_app is not null)
         {

@@ -141,15 +141,25 @@ public abstract class ObjectStoreContract
     }
 }
 
-public sealed class LocalFolderStoreTests : ObjectStoreContract
+public sealed class LocalFolderStoreTests : ObjectStoreContract, IDisposable
 {
-    protected override Task<IObjectStore> NewBucketAsync() =>
-        Task.FromResult<IObjectStore>(new LocalFolderStore(Directory.CreateTempSubdirectory("mlf-store-").FullName));
+    private readonly List<string> _folders = [];
+
+    private string NewFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlf-store-").FullName;
+        _folders.Add(folder);
+        return folder;
+    }
+
+    public void Dispose() => _folders.ForEach(f => Directory.Delete(f, recursive: true));
+
+    protected override Task<IObjectStore> NewBucketAsync() => Task.FromResult<IObjectStore>(new LocalFolderStore(NewFolder()));
 
     [Fact]
     public async Task A_write_leaves_no_temporary_file_and_the_store_lists_none_of_its_own_files()
     {
-        var root = Directory.CreateTempSubdirectory("mlf-store-").FullName;
+        var root = NewFolder();
         var store = new LocalFolderStore(root);
         await store.WriteAsync("a/b.json", Bytes("1"), "text/plain", WriteCondition.IfNoneMatch, CancellationToken.None);
         await store.WriteAsync("a/b.json", Bytes("2"), "text/plain", WriteCondition.IfNoneMatch, CancellationToken.None);

@@ -172,10 +172,18 @@ public abstract class PipelineScenarios(ITestOutputHelper output)
     }
 }
 
-public sealed class LocalFolderPipelineTests(ITestOutputHelper output) : PipelineScenarios(output)
+public sealed class LocalFolderPipelineTests(ITestOutputHelper output) : PipelineScenarios(output), IDisposable
 {
-    protected override Task<IObjectStore> NewBucketAsync() =>
-        Task.FromResult<IObjectStore>(new LocalFolderStore(Directory.CreateTempSubdirectory("mlf-pipeline-").FullName));
+    private readonly List<string> _folders = [];
+
+    public void Dispose() => _folders.ForEach(f => Directory.Delete(f, recursive: true));
+
+    protected override Task<IObjectStore> NewBucketAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlf-pipeline-").FullName;
+        _folders.Add(folder);
+        return Task.FromResult<IObjectStore>(new LocalFolderStore(folder));
+    }
 }
 
 public sealed class S3rverPipelineTests(S3rverFixture s3, ITestOutputHelper output) : PipelineScenarios(output), IClassFixture<S3rverFixture>
