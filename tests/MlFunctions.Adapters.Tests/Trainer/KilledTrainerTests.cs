@@ -28,7 +28,8 @@ public sealed class KilledTrainerTests : IDisposable
         var lines = File.ReadAllLines(RepoPaths.Penguins);
         var big = Encoding.UTF8.GetBytes(string.Join('\n', [lines[0], .. Enumerable.Repeat(lines[1..], 200).SelectMany(l => l)]) + "\n");
         var manifest = await SampleBucket.QueuePenguinJobAsync(bucket, big);
-        var statusKey = BucketLayout.JobStatus("penguins", BucketLayout.ParseJob(manifest)!.Value.JobId);
+        _jobId = BucketLayout.ParseJob(manifest)!.Value.JobId;
+        var statusKey = BucketLayout.JobStatus("penguins", _jobId);
 
         var start = new ProcessStartInfo("dotnet", [TrainerDll, "retrain", manifest, "--bucket", _root]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         using (var trainer = Process.Start(start)!)
@@ -76,5 +77,15 @@ public sealed class KilledTrainerTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_root, recursive: true);
+        // The killed Trainer could not delete its copy of the training data.
+        foreach (var file in _jobId is null ? [] : Directory.GetFiles(Path.GetTempPath(), $"mlf-{_jobId}-*.csv"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    private string? _jobId;
 }
