@@ -13,7 +13,8 @@ internal readonly record struct FitPlan(int OutputWidth, int OutputHeight, SKRec
 
     public double ScaleY => Destination.Height / Source.Height;
 
-    public static FitPlan Create(int sourceWidth, int sourceHeight, int? width, int? height, FitMode fit)
+    /// <param name="shorter">Cover only: scale the shorter side to this first, then crop the centre (torchvision's Resize then CenterCrop); at least the larger output side.</param>
+    public static FitPlan Create(int sourceWidth, int sourceHeight, int? width, int? height, FitMode fit, int? shorter = null)
     {
         if (width is null && height is null)
         {
@@ -35,7 +36,7 @@ internal readonly record struct FitPlan(int OutputWidth, int OutputHeight, SKRec
                 return new(w, h, full, SKRect.Create(w, h));
             case FitMode.Cover:
             {
-                var scale = Math.Max(scaleX, scaleY);
+                var scale = shorter is { } side ? (double)side / Math.Min(sourceWidth, sourceHeight) : Math.Max(scaleX, scaleY);
                 var cropW = (float)(w / scale);
                 var cropH = (float)(h / scale);
                 var crop = SKRect.Create((sourceWidth - cropW) / 2, (sourceHeight - cropH) / 2, cropW, cropH);

@@ -15,9 +15,9 @@ internal static class ImageRenderer
     private static readonly SKSamplingOptions ReduceMuch = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     /// <param name="opaque">Flatten onto the background, for JPEG and tensors, which carry no alpha.</param>
-    public static SKBitmap Render(ImageSource source, int? width, int? height, FitMode fit, SKColor background, bool opaque, FunctionLimits limits)
+    public static SKBitmap Render(ImageSource source, int? width, int? height, FitMode fit, SKColor background, bool opaque, FunctionLimits limits, int? shorter = null)
     {
-        var plan = FitPlan.Create(source.Width, source.Height, width, height, fit);
+        var plan = FitPlan.Create(source.Width, source.Height, width, height, fit, shorter);
         CheckOutput(plan, limits);
         using var decoded = source.Decode(plan.ScaleX, plan.ScaleY);
         var swap = Orientation.SwapsAxes(source.Origin);

@@ -18,7 +18,7 @@ public static class ImageTensors
     public static ImageTransform Transform(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits)
     {
         using var source = ImageSource.Open(image, limits);
-        return ImageTransform.From(FitPlan.Create(source.Width, source.Height, options.Width, options.Height, options.Fit), source.Width, source.Height);
+        return ImageTransform.From(FitPlan.Create(source.Width, source.Height, options.Width, options.Height, options.Fit, options.Resize), source.Width, source.Height);
     }
 
     private delegate T PixelsToTensor<out T>(ReadOnlySpan<byte> pixels, bool bgra, TensorOptions options);
@@ -26,7 +26,7 @@ public static class ImageTensors
     private static T Render<T>(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits, PixelsToTensor<T> toTensor)
     {
         using var source = ImageSource.Open(image, limits);
-        using var bitmap = ImageRenderer.Render(source, options.Width, options.Height, options.Fit, options.Background, opaque: true, limits);
+        using var bitmap = ImageRenderer.Render(source, options.Width, options.Height, options.Fit, options.Background, opaque: true, limits, options.Resize);
         return toTensor(bitmap.GetPixelSpan(), bitmap.ColorType == SkiaSharp.SKColorType.Bgra8888, options);
     }
 }

@@ -8,15 +8,25 @@ namespace MlFunctions.Core.Tensors;
 /// How pixels become a model input: each value is (pixel * Scale - Mean[c]) / Std[c], with c in the
 /// channel order asked for.
 /// </summary>
-public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor Background, TensorLayout Layout, bool Bgr, float Scale, float[] Mean, float[] Std)
+/// <param name="Resize">Cover: the shorter side is scaled to this first, then the centre is cropped (torchvision's Resize then CenterCrop).</param>
+public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor Background, TensorLayout Layout, bool Bgr, float Scale, float[] Mean, float[] Std, int? Resize = null)
 {
-    public static readonly string[] Names = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output"];
+    public static readonly string[] Names = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output", "resize", "preset"];
+
+    // The normalisations models are trained with: ImageNet's (torchvision) and OpenAI CLIP's.
+    private static readonly (string Name, (float[] Mean, float[] Std)? Values)[] Presets =
+    [
+        ("imagenet", ([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f])),
+        ("clip", ([0.48145466f, 0.4578275f, 0.40821073f], [0.26862954f, 0.26130258f, 0.27577711f])),
+        ("none", null),
+    ];
 
     /// <summary>Reads the options; the defaults are 224x224, cover, NCHW, RGB, scale 1/255, mean 0, std 1.</summary>
     public static TensorOptions Parse(Parameters parameters, FunctionLimits limits)
     {
         parameters.RejectUnknown(Names);
-        var std = parameters.FloatList("std", 3) ?? [1f, 1f, 1f];
+        var preset = parameters.Choice("preset", null, Presets);
+        var std = parameters.FloatList("std", 3) ?? preset?.Std ?? [1f, 1f, 1f];
         if (std.Any(s => s == 0 || float.IsSubnormal(s)))
         {
             throw Parameters.Invalid("std", "a standard deviation of 0 (or so near it) would divide by zero.");
@@ -24,16 +34,25 @@ public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor B
         var width = ImageParameters.Side(parameters, "width", limits) ?? 224;
         var height = ImageParameters.Side(parameters, "height", limits) ?? 224;
         FunctionLimits.Budget(3L * width * height, limits.MaxTensorElements, "MLF_MAX_TENSOR_ELEMENTS", "width", $"tensor elements (3x{height}x{width})");
+        var fit = ImageParameters.Fit(parameters, FitMode.Cover, allowContain: false);
+        var resize = parameters.Int("resize", 1, limits.MaxOutputDimension);
+        if (resize is { } shorter && (fit != FitMode.Cover || shorter < Math.Max(width, height)))
+        {
+            throw Parameters.Invalid("resize", fit != FitMode.Cover
+                ? "a shorter side to resize to goes with fit=cover (resize, then crop the centre)."
+                : $"the shorter side, {shorter}, must be at least the crop's larger side, {Math.Max(width, height)}.");
+        }
         return new TensorOptions(
             width,
             height,
-            ImageParameters.Fit(parameters, FitMode.Cover, allowContain: false),
+            fit,
             ImageParameters.Background(parameters) ?? SKColors.Black,
             parameters.Choice("layout", TensorLayout.Nchw, ("nchw", TensorLayout.Nchw), ("nhwc", TensorLayout.Nhwc)),
             parameters.Choice("channels", false, ("rgb", false), ("bgr", true)),
             parameters.Float("scale") ?? 1f / 255f,
-            parameters.FloatList("mean", 3) ?? [0f, 0f, 0f],
-            std);
+            parameters.FloatList("mean", 3) ?? preset?.Mean ?? [0f, 0f, 0f],
+            std,
+            resize);
     }
 
     public int[] Shape => Layout == TensorLayout.Nchw ? [1, 3, Height, Width] : [1, Height, Width, 3];
