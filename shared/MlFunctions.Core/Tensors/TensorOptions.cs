@@ -11,7 +11,7 @@ namespace MlFunctions.Core.Tensors;
 /// <param name="Resize">Cover: the shorter side is scaled to this first, then the centre is cropped (torchvision's Resize then CenterCrop).</param>
 public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor Background, TensorLayout Layout, bool Bgr, float Scale, float[] Mean, float[] Std, int? Resize = null)
 {
-    public static readonly string[] Names = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output", "resize", "preset"];
+    public static readonly string[] Names = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output", "resize", "preset", "dtype"];
 
     // The normalisations models are trained with: ImageNet's (torchvision) and OpenAI CLIP's.
     private static readonly (string Name, (float[] Mean, float[] Std)? Values)[] Presets =

@@ -113,4 +113,37 @@ public sealed class TensorCropTests
         Assert.Equal(400, response.Status);
         Assert.Equal(parameter, FunctionCall.Problem(response).GetProperty("parameter").GetString());
     }
+
+    [Fact]
+    public async Task Float16_and_uint8_answers_carry_the_same_values_in_fewer_bytes()
+    {
+        var query = "resize=256&width=224&height=224&output=binary";
+        var full = await FunctionCall.InvokeAsync("tensor", query, Ramps, FunctionLimits.Azure);
+        var half = await FunctionCall.InvokeAsync("tensor", query + "&dtype=float16", Ramps, FunctionLimits.Azure);
+        var bytes = await FunctionCall.InvokeAsync("tensor", query + "&dtype=uint8", Ramps, FunctionLimits.Azure);
+
+        var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(full.Body.Span).ToArray();
+        Assert.Equal("float16", half.Headers["X-Tensor-Dtype"]);
+        Assert.Equal("uint8", bytes.Headers["X-Tensor-Dtype"]);
+        Assert.Equal(floats.Length * 2, half.Body.Length);
+        Assert.Equal(floats.Length, bytes.Body.Length);
+        for (var i = 0; i < floats.Length; i += 97)
+        {
+            // float16 keeps 11 bits of precision: within 1/1024 of the value, relative.
+            Assert.True(Math.Abs(floats[i] - (float)System.Buffers.Binary.BinaryPrimitives.ReadHalfLittleEndian(half.Body.Span[(i * 2)..])) <= Math.Abs(floats[i]) / 1024);
+            Assert.Equal(floats[i] * 255, bytes.Body.Span[i], 3); // the default scale is 1/255: uint8 is the pixel itself
+        }
+    }
+
+    [Theory]
+    [InlineData("dtype=uint8&mean=0.5", "dtype")]
+    [InlineData("dtype=uint8&preset=imagenet", "dtype")]
+    [InlineData("dtype=int4", "dtype")]
+    public async Task A_dtype_that_cannot_be_is_a_400(string query, string parameter)
+    {
+        var response = await FunctionCall.InvokeAsync("tensor", query, Ramps);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal(parameter, FunctionCall.Problem(response).GetProperty("parameter").GetString());
+    }
 }
