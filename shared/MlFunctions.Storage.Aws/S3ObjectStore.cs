@@ -68,18 +68,10 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         ObjectKeys.Check(key);
         // One part is read first: content that fits in it is one PutObject; more goes up as a multipart upload,
         // a part at a time, so memory holds one part whatever the object's size.
-        var part = new byte[content.CanSeek ? (int)Math.Clamp(content.Length - content.Position + 1, 1, PartBytes) : PartBytes];
-        var filled = await ObjectContent.FillAsync(content, part, cancellationToken).ConfigureAwait(false);
-        if (filled < part.Length)
-        {
-            return await PutAsync(key, part.AsMemory(0, filled), contentType, condition, cancellationToken).ConfigureAwait(false);
-        }
-        if (part.Length < PartBytes)
-        {
-            Array.Resize(ref part, PartBytes);
-            filled += await ObjectContent.FillAsync(content, part.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-        }
-        return await MultipartAsync(key, content, part, filled, contentType, condition, cancellationToken).ConfigureAwait(false);
+        var (part, filled, whole) = await ObjectContent.ReadFirstPartAsync(content, PartBytes, cancellationToken).ConfigureAwait(false);
+        return whole
+            ? await PutAsync(key, part.AsMemory(0, filled), contentType, condition, cancellationToken).ConfigureAwait(false)
+            : await MultipartAsync(key, content, part, filled, contentType, condition, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string?> PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, WriteCondition condition, CancellationToken cancellationToken)

@@ -67,18 +67,10 @@ public sealed class GcsObjectStore(HttpClient http, string bucket, Func<Cancella
     {
         var precondition = condition.CreateOnly ? "&ifGenerationMatch=0" : condition.IfMatch is { } generation ? $"&ifGenerationMatch={Escape(generation)}" : "";
         var name = Escape(ObjectKeys.Check(key));
-        var chunk = new byte[content.CanSeek ? (int)Math.Clamp(content.Length - content.Position + 1, 1, ChunkBytes) : ChunkBytes];
-        var filled = await ObjectContent.FillAsync(content, chunk, cancellationToken).ConfigureAwait(false);
-        if (filled < chunk.Length)
-        {
-            return await UploadMediaAsync(key, $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=media&name={name}{precondition}", chunk.AsMemory(0, filled), contentType, cancellationToken).ConfigureAwait(false);
-        }
-        if (chunk.Length < ChunkBytes)
-        {
-            Array.Resize(ref chunk, ChunkBytes);
-            filled += await ObjectContent.FillAsync(content, chunk.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-        }
-        return await UploadResumableAsync(key, $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=resumable&name={name}{precondition}", content, chunk, filled, contentType, cancellationToken).ConfigureAwait(false);
+        var (chunk, filled, whole) = await ObjectContent.ReadFirstPartAsync(content, ChunkBytes, cancellationToken).ConfigureAwait(false);
+        return whole
+            ? await UploadMediaAsync(key, $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=media&name={name}{precondition}", chunk.AsMemory(0, filled), contentType, cancellationToken).ConfigureAwait(false)
+            : await UploadResumableAsync(key, $"upload/storage/v1/b/{Escape(Bucket)}/o?uploadType=resumable&name={name}{precondition}", content, chunk, filled, contentType, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string?> UploadMediaAsync(string key, string query, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)

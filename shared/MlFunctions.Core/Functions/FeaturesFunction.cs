@@ -21,14 +21,11 @@ public sealed class FeaturesFunction(FunctionLimits limits, ModelCache models) :
         }
         var specWidth = body.Spec?.Validate(fitted: true).Width;
         var records = JsonRecords.Read(body.Records, limits);
-        var width = specWidth is { } known
-            ? known
-            : (await models.GetAsync(body.Model!, body.Version, cancellationToken).ConfigureAwait(false)).Vectorizer.Width;
-        // Checked before the vectorizer (and its names) is built: the spec's width is known from its options.
-        FunctionLimits.Budget(records.Count * Math.Max(1, width), limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "records", "feature values (records x vector width)");
-        var vectorizer = body.Spec is not null
-            ? new FeatureVectorizer(body.Spec)
-            : (await models.GetAsync(body.Model!, body.Version, cancellationToken).ConfigureAwait(false)).Vectorizer;
+        var modelVectorizer = body.Model is null ? null : (await models.GetAsync(body.Model, body.Version, cancellationToken).ConfigureAwait(false)).Vectorizer;
+        // Checked before a spec's vectorizer (and its names) is built: its width is known from its options.
+        FunctionLimits.Budget(records.Count * Math.Max(1, specWidth ?? modelVectorizer!.Width), limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "records",
+            "feature values (records x vector width)");
+        var vectorizer = modelVectorizer ?? new FeatureVectorizer(body.Spec!);
         var vectors = new float[records.Count][];
         var row = new JsonRecord(vectorizer.Columns);
         for (var i = 0; i < records.Count; i++)

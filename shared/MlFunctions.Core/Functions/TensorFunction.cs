@@ -14,10 +14,6 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
     {
         var parameters = new Parameters(request.Query);
         var options = TensorOptions.Parse(parameters, limits);
-        if (parameters.Text("dtype") == "uint8")
-        {
-            options = options with { Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1] };
-        }
         var acceptsJson = request.Header("Accept")?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true;
         var json = parameters.Choice("output", acceptsJson, ("json", true), ("binary", false));
         var dtype = parameters.Choice("dtype", "float32", ("float32", "float32"), ("float16", "float16"), ("uint8", "uint8"));
@@ -28,6 +24,7 @@ public sealed class TensorFunction(FunctionLimits limits) : IHttpFunction
             {
                 throw Parameters.Invalid("dtype", $"uint8 is the raw pixel values: '{normalisation}' does not apply to it.");
             }
+            options = options with { Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1] };
         }
 
         // The answer's size is known before the image is decoded: 4, 2 or 1 bytes a value, or up to 16 characters as JSON.

@@ -18,4 +18,26 @@ public static class ObjectContent
         }
         return filled;
     }
+
+    /// <summary>
+    /// The content's first part, for a store that writes small content in one request and large content in
+    /// parts of <paramref name="partBytes"/>: the buffer (sized to the content when it can seek, so a small
+    /// object is not given a whole part), how much of it is filled, and whether that is all the content.
+    /// </summary>
+    public static async Task<(byte[] Part, int Filled, bool Whole)> ReadFirstPartAsync(Stream content, int partBytes, CancellationToken cancellationToken)
+    {
+        var part = new byte[content.CanSeek ? (int)Math.Clamp(content.Length - content.Position + 1, 1, partBytes) : partBytes];
+        var filled = await FillAsync(content, part, cancellationToken).ConfigureAwait(false);
+        if (filled < part.Length)
+        {
+            return (part, filled, true);
+        }
+        if (part.Length < partBytes)
+        {
+            // A stream longer than its length said: go on as for one that cannot seek.
+            Array.Resize(ref part, partBytes);
+            filled += await FillAsync(content, part.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+        }
+        return (part, filled, false);
+    }
 }

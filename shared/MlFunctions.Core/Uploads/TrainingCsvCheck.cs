@@ -21,8 +21,6 @@ public static class TrainingCsvCheck
     /// <param name="Problem">Why the CSV cannot train the model, or null when it can.</param>
     public sealed record Result(long Rows, string Report, string? Problem);
 
-    public static Result Check(byte[] csv, string name, ModelSpec spec) => Check(new MemoryStream(csv, writable: false), name, spec);
-
     /// <summary>Checks a CSV read from <paramref name="csv"/> row by row, so memory does not grow with the file.</summary>
     public static Result Check(Stream csv, string name, ModelSpec spec)
     {

@@ -135,6 +135,16 @@ public sealed class TensorCropTests
         }
     }
 
+    [Fact]
+    public async Task Dtype_is_read_in_any_case_like_every_other_choice()
+    {
+        var lower = await FunctionCall.InvokeAsync("tensor", "width=8&height=8&dtype=uint8", Ramps);
+        var upper = await FunctionCall.InvokeAsync("tensor", "width=8&height=8&dtype=UINT8", Ramps);
+
+        Assert.Equal(lower.Body.ToArray(), upper.Body.ToArray());
+        Assert.Contains(lower.Body.ToArray(), b => b > 1); // raw pixels, not normalised values cast to bytes
+    }
+
     [Theory]
     [InlineData("dtype=uint8&mean=0.5", "dtype")]
     [InlineData("dtype=uint8&preset=imagenet", "dtype")]
