@@ -15,7 +15,7 @@ $(addprefix build-,$(FUNCTIONS)):
 	rm -f "$(ARTIFACTS_DIR)"/*.dbg "$(ARTIFACTS_DIR)"/*.pdb "$(ARTIFACTS_DIR)"/*.xml
 
 build-RetrainFunction:
-	dotnet publish functions/MlFunctions.Trainer -c Release -r $(RID) --self-contained -o "$(ARTIFACTS_DIR)"
+	dotnet publish functions/MlFunctions.Trainer -c Release -r $(RID) --self-contained -p:MlfCloud=aws -o "$(ARTIFACTS_DIR)"
 	printf '#!/bin/sh\nexec "$$(dirname "$$0")/MlFunctions.Trainer"\n' > "$(ARTIFACTS_DIR)/bootstrap"
 	chmod +x "$(ARTIFACTS_DIR)/bootstrap"
 

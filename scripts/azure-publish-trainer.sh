@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out/azure-trainer}"
 rm -rf "$out"
-dotnet publish functions/MlFunctions.Trainer -c Release -r linux-x64 --self-contained -o "$out" -nologo
+dotnet publish functions/MlFunctions.Trainer -c Release -r linux-x64 --self-contained -p:MlfCloud=azure -o "$out" -nologo
 rm -f "$out"/*.pdb "$out"/*.xml
 cp -r deploy/azure-trainer/. "$out/"
 cat > "$out/local.settings.json" <<'JSON'

@@ -1,10 +1,8 @@
 using MlFunctions.Aws.Events;
 using MlFunctions.Aws.Handlers;
-using MlFunctions.Core.Catalog;
+using MlFunctions.Composition;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Imaging;
-using MlFunctions.Core.Models.Store;
-using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Lambda;
 using MlFunctions.Storage.Aws;
@@ -16,14 +14,13 @@ LambdaBootstrap bootstrap;
 try
 {
     Func<string, string?> setting = Environment.GetEnvironmentVariable;
-    var limits = FunctionLimits.FromSettings(setting, FunctionLimits.Lambda);
-    var bucket = Bucket(setting);
-    var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10), graphs: new MlFunctions.Onnx.OnnxGraphRunner());
-    var catalog = FunctionCatalog.Create(limits, models, bucket);
+    // The bucket: S3 (MLF_BUCKET, made on first use) unless MLF_STORAGE=folder points MLF_BUCKET at a folder.
+    var services = FunctionServices.Create(setting, FunctionLimits.Lambda, BucketChoice.Open(setting, lazy: true, new StoreKind("s3", S3ObjectStore.FromEnvironment)));
+    var catalog = services.Catalog;
     var name = setting("_HANDLER") ?? "";
     SkiaWarmUp.BeginFor(name);
     ILambdaHandler handler = name == OnUploadFunction.Name
-        ? new OnUploadHandler(new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)), bucket)
+        ? new OnUploadHandler(services.CreateOnUpload(), services.Bucket)
         : new HttpHandler(
             new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}")),
             catalog.Find(name) ?? throw new InvalidOperationException(
@@ -53,10 +50,3 @@ catch (HttpRequestException e)
     return 2;
 }
 
-// The bucket: S3 (MLF_BUCKET, made on first use) unless MLF_STORAGE=folder points MLF_BUCKET at a folder.
-static IObjectStore Bucket(Func<string, string?> setting) => setting("MLF_STORAGE") switch
-{
-    "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? throw new InvalidOperationException("MLF_STORAGE=folder needs MLF_BUCKET, the folder.")),
-    null or "" or "s3" => new LazyObjectStore(setting("MLF_BUCKET") ?? "", () => S3ObjectStore.FromEnvironment(setting)),
-    var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: s3, folder."),
-};

@@ -1,9 +1,7 @@
 using System.Globalization;
-using MlFunctions.Core.Catalog;
-using MlFunctions.Core.Contract;
+using MlFunctions.Composition;
 using MlFunctions.Core.Imaging;
-using MlFunctions.Core.Models.Store;
-using MlFunctions.Core.Storage;
+using MlFunctions.Core.Contract;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Gcp;
 using MlFunctions.Hosting;
@@ -11,10 +9,11 @@ using MlFunctions.Storage.Gcp;
 
 // The Functions Framework contract: FUNCTION_TARGET names the function, PORT the port (8080).
 Func<string, string?> setting = Environment.GetEnvironmentVariable;
-var limits = FunctionLimits.FromSettings(setting, FunctionLimits.CloudRun);
-var bucket = Bucket(setting);
-var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(10), graphs: new MlFunctions.Onnx.OnnxGraphRunner());
-var catalog = FunctionCatalog.Create(limits, models, bucket);
+// The bucket: GCS (MLF_BUCKET, made on first use; STORAGE_EMULATOR_HOST for another server), unless
+// MLF_STORAGE=folder points MLF_BUCKET at a folder.
+var services = FunctionServices.Create(setting, FunctionLimits.CloudRun,
+    BucketChoice.Open(setting, lazy: true, new StoreKind("gcs", s => GcsObjectStore.FromEnvironment(s, new HttpClient()))));
+var catalog = services.Catalog;
 var target = setting("FUNCTION_TARGET") ?? "";
 SkiaWarmUp.BeginFor(target);
 var function = catalog.Find(target);
@@ -35,7 +34,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name));
 var route = function is null ? null : new TargetRoute(function);
-var onUpload = function is null ? new OnUploadFunction(limits, models, ImageVariant.Parse(setting("MLF_IMAGE_VARIANTS"), limits)) : null;
+var onUpload = function is null ? services.CreateOnUpload() : null;
 app.Run(async context =>
 {
     // As the reference framework does: these two never reach the function.
@@ -55,7 +54,7 @@ app.Run(async context =>
     });
     if (onUpload is not null)
     {
-        await OnUploadEvent.HandleAsync(context, onUpload, bucket, app.Logger);
+        await OnUploadEvent.HandleAsync(context, onUpload, services.Bucket, app.Logger);
         return;
     }
     context.Request.RouteValues = new(route!.Values(context.Request.Path).ToDictionary(v => v.Key, v => (object?)v.Value));
@@ -64,11 +63,3 @@ app.Run(async context =>
 await app.RunAsync();
 return 0;
 
-// The bucket: GCS (MLF_BUCKET, made on first use; STORAGE_EMULATOR_HOST for another server), unless
-// MLF_STORAGE=folder points MLF_BUCKET at a folder.
-static IObjectStore Bucket(Func<string, string?> setting) => setting("MLF_STORAGE") switch
-{
-    "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? "bucket"),
-    null or "" or "gcs" => new LazyObjectStore(setting("MLF_BUCKET") ?? "", () => GcsObjectStore.FromEnvironment(setting, new HttpClient())),
-    var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: gcs, folder."),
-};

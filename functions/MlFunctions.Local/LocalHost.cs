@@ -1,11 +1,8 @@
 using System.Globalization;
-using MlFunctions.Core.Catalog;
+using MlFunctions.Composition;
 using MlFunctions.Core.Contract;
-using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
-using MlFunctions.Core.Uploads;
 using MlFunctions.Hosting;
-using MlFunctions.Onnx;
 using MlFunctions.Local.Bucket;
 
 namespace MlFunctions.Local;
@@ -57,18 +54,15 @@ public static class LocalHost
             // The pipeline enforces the body limit itself, so the refusal is problem+json, not a bare 413.
             kestrel.Limits.MaxRequestBodySize = null;
         });
-        limits ??= FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure);
-        var bucket = BucketStore(args);
         // A new champion is noticed within a second, by reading champion.json, without a restart.
-        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromSeconds(1), graphs: new OnnxGraphRunner());
-        var catalog = FunctionCatalog.Create(limits, models, bucket);
-        var variants = ImageVariant.Parse(Environment.GetEnvironmentVariable("MLF_IMAGE_VARIANTS"), limits);
+        var bucket = BucketStore(args);
+        var functions = FunctionServices.Create(Environment.GetEnvironmentVariable, limits ?? FunctionLimits.Azure, bucket, TimeSpan.FromSeconds(1));
+        var catalog = functions.Catalog;
         builder.Services.AddHostedService(services =>
         {
             var log = services.GetRequiredService<ILogger<BucketWorker>>();
             // Long work (a large batch) reports how far it has got.
-            var onUpload = new OnUploadFunction(limits, models, variants, progress: line => log.LogInformation("{Progress}", line));
-            return new BucketWorker(bucket, onUpload, log);
+            return new BucketWorker(bucket, functions.CreateOnUpload(line => log.LogInformation("{Progress}", line)), log);
         });
         var app = builder.Build();
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>

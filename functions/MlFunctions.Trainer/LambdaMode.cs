@@ -1,3 +1,4 @@
+#if MLF_AWS
 using MlFunctions.Lambda;
 
 namespace MlFunctions.Trainer;
@@ -37,3 +38,4 @@ internal static class LambdaMode
         }
     }
 }
+#endif

@@ -1,8 +1,8 @@
+using MlFunctions.Composition;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
-using MlFunctions.Onnx;
 
 namespace MlFunctions.Trainer;
 
@@ -56,8 +56,7 @@ internal static class RegisterCommand
             await CopyAsync(bucket, prepare, $"imports/{model}/{name}.prepare.onnx").ConfigureAwait(false);
         }
         await CopyAsync(bucket, manifest, $"imports/{model}/{name}.json").ConfigureAwait(false);
-        var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure);
-        var onUpload = new OnUploadFunction(limits, new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero, graphs: new OnnxGraphRunner()), ImageVariant.Parse(null, limits));
+        var onUpload = FunctionServices.Create(Environment.GetEnvironmentVariable, FunctionLimits.Azure, bucket, TimeSpan.Zero).CreateOnUpload();
         var outcome = await onUpload.HandleAsync(new ObjectCreated(bucket.Bucket, $"imports/{model}/{name}.json", new FileInfo(manifest).Length, null), bucket, CancellationToken.None).ConfigureAwait(false);
         await console.WriteLineAsync($"{model}: {outcome.Result}: {outcome.Detail}").ConfigureAwait(false);
         return outcome.Result == UploadResults.Processed ? 0 : 1;

@@ -1,3 +1,4 @@
+#if MLF_AWS
 using System.Text.Json;
 using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
@@ -26,3 +27,4 @@ public sealed class RetrainHandler(RetrainRunner runner) : ILambdaHandler
         return new LambdaResult(JsonSerializer.SerializeToUtf8Bytes(statuses.ToArray(), CoreJsonContext.Web.JobStatusArray), Note: $"{statuses.Count} jobs run");
     }
 }
+#endif

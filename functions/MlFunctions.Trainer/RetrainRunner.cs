@@ -1,3 +1,4 @@
+using MlFunctions.Composition;
 using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Storage;
 using MlFunctions.Training.Retraining;
@@ -23,13 +24,20 @@ public sealed class RetrainRunner(IObjectStore bucket, Action<string> log)
         return await new RetrainJob(Bucket, log, timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable)).RunAsync(upload.Key, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The bucket: MLF_STORAGE picks the kind (the platform's own by default), MLF_BUCKET names it.</summary>
-    public static IObjectStore BucketFromEnvironment(Func<string, string?> setting, string platformDefault) => (setting("MLF_STORAGE") ?? platformDefault) switch
-    {
-        "folder" => new LocalFolderStore(setting("MLF_BUCKET") ?? throw new InvalidOperationException("MLF_STORAGE=folder needs MLF_BUCKET, the folder.")),
-        "s3" => Storage.Aws.S3ObjectStore.FromEnvironment(setting),
-        "azure-blob" => Storage.Azure.BlobObjectStore.FromEnvironment(setting),
-        "gcs" => Storage.Gcp.GcsObjectStore.FromEnvironment(setting, new HttpClient()),
-        var other => throw new InvalidOperationException($"MLF_STORAGE '{other}' is not one of: s3, azure-blob, gcs, folder."),
-    };
+    /// <summary>The bucket: MLF_STORAGE picks the kind (the platform's own by default), MLF_BUCKET names it; the kinds are those built in (MlfCloud).</summary>
+    public static IObjectStore BucketFromEnvironment(Func<string, string?> setting, string platformDefault) =>
+        BucketChoice.Open(setting, lazy: false, [.. Stores.OrderBy(k => k.Name != platformDefault)]);
+
+    private static readonly StoreKind[] Stores =
+    [
+#if MLF_AWS
+        new("s3", Storage.Aws.S3ObjectStore.FromEnvironment),
+#endif
+#if MLF_AZURE
+        new("azure-blob", Storage.Azure.BlobObjectStore.FromEnvironment),
+#endif
+#if MLF_GCP
+        new("gcs", s => Storage.Gcp.GcsObjectStore.FromEnvironment(s, new HttpClient())),
+#endif
+    ];
 }

@@ -1,8 +1,13 @@
+#if MLF_AZURE || MLF_GCP
 using System.Globalization;
+#if MLF_AZURE
 using System.Text.Json;
 using MlFunctions.Core.Json;
 using MlFunctions.Storage.Azure;
+#endif
+#if MLF_GCP
 using MlFunctions.Storage.Gcp;
+#endif
 
 namespace MlFunctions.Trainer;
 
@@ -20,9 +25,17 @@ namespace MlFunctions.Trainer;
 /// </summary>
 internal static class ServerMode
 {
+#if MLF_AZURE
     public static bool IsAzure => Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is not null;
+#else
+    public static bool IsAzure => false;
+#endif
 
+#if MLF_GCP
     public static bool IsGoogle => Environment.GetEnvironmentVariable("FUNCTION_TARGET") == "retrain";
+#else
+    public static bool IsGoogle => false;
+#endif
 
     public static async Task<int> RunAsync()
     {
@@ -42,19 +55,24 @@ internal static class ServerMode
         });
         var app = builder.Build();
         var runner = new RetrainRunner(RetrainRunner.BucketFromEnvironment(setting, IsAzure ? "azure-blob" : "gcs"), line => app.Logger.LogInformation("{Line}", line));
+#if MLF_AZURE
         if (IsAzure)
         {
             app.MapGet("/", () => Results.Text("retrain\n"));
             app.MapPost("/retrain", (RequestDelegate)(context => AzureAsync(context, runner)));
         }
-        else
+#endif
+#if MLF_GCP
+        if (IsGoogle)
         {
             app.Run(context => GoogleAsync(context, runner, app.Logger));
         }
+#endif
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }
 
+#if MLF_AZURE
     private static async Task AzureAsync(HttpContext context, RetrainRunner runner)
     {
         Core.Storage.ObjectCreated upload;
@@ -76,6 +94,9 @@ internal static class ServerMode
         await JsonSerializer.SerializeAsync(context.Response.Body, new CustomHandlerResponse([], [log], value), PayloadJsonContext.Default.CustomHandlerResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
+#endif
+
+#if MLF_GCP
     private static async Task GoogleAsync(HttpContext context, RetrainRunner runner, ILogger log)
     {
         Core.Storage.ObjectCreated? upload;
@@ -98,4 +119,6 @@ internal static class ServerMode
         }
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
+#endif
 }
+#endif

@@ -1,5 +1,5 @@
 using System.Text;
-using MlFunctions.Core.Catalog;
+using MlFunctions.Composition;
 using MlFunctions.Core.Contract;
 
 namespace MlFunctions.Local.Cli;
@@ -14,7 +14,7 @@ internal static class InvokeCommand
     {
         var path = args.FirstOrDefault() ?? "-";
         var body = path == "-" ? await input.ReadToEndAsync().ConfigureAwait(false) : await File.ReadAllTextAsync(path).ConfigureAwait(false);
-        var catalog = FunctionCatalog.Create(FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure), LocalHost.BucketStore(args), TimeSpan.FromSeconds(1));
+        var catalog = FunctionServices.Create(Environment.GetEnvironmentVariable, FunctionLimits.Azure, LocalHost.BucketStore(args)).Catalog;
         var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function '{function}'.");
         var request = new FunctionRequest { Method = descriptor.Method, Path = descriptor.Route, Body = Encoding.UTF8.GetBytes(body) };
         var response = await new FunctionPipeline(catalog).InvokeAsync(descriptor, request, CancellationToken.None).ConfigureAwait(false);

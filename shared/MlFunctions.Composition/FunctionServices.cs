@@ -1,0 +1,49 @@
+using MlFunctions.Core.Catalog;
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
+using MlFunctions.Onnx;
+
+namespace MlFunctions.Composition;
+
+/// <summary>
+/// The one place the functions are wired: settings become limits, the bucket a model cache that can
+/// serve every model kind (bundles, and ONNX graphs through ONNX Runtime, loaded only by the first
+/// graph), the catalog of HTTP functions and the on-upload function. Every host (the AOT Lambda
+/// bootstrap, the Azure handler, the Google binary, the local host, the Trainer's register command)
+/// starts here, so adding a model runtime or a function touches this file once.
+/// </summary>
+public sealed class FunctionServices
+{
+    private readonly Func<string, string?> _setting;
+
+    private FunctionServices(Func<string, string?> setting, FunctionLimits limits, IObjectStore bucket, TimeSpan modelRefresh)
+    {
+        _setting = setting;
+        Limits = limits;
+        Bucket = bucket;
+        Models = new ModelCache(new ObjectModelStore(bucket), modelRefresh, graphs: new OnnxGraphRunner());
+        Catalog = FunctionCatalog.Create(limits, Models, bucket);
+    }
+
+    public FunctionLimits Limits { get; }
+
+    public IObjectStore Bucket { get; }
+
+    public ModelCache Models { get; }
+
+    public FunctionCatalog Catalog { get; }
+
+    /// <summary>
+    /// The services for a platform: <paramref name="platform"/> gives the limits the environment may
+    /// lower (MLF_MAX_*), <paramref name="bucket"/> the store; a champion changed in the bucket is
+    /// noticed within <paramref name="modelRefresh"/> (10 s when left out).
+    /// </summary>
+    public static FunctionServices Create(Func<string, string?> setting, FunctionLimits platform, IObjectStore bucket, TimeSpan? modelRefresh = null) =>
+        new(setting, FunctionLimits.FromSettings(setting, platform), bucket, modelRefresh ?? TimeSpan.FromSeconds(10));
+
+    /// <summary>The on-upload function with the image variants of MLF_IMAGE_VARIANTS; <paramref name="progress"/> hears long work (a large batch).</summary>
+    public OnUploadFunction CreateOnUpload(Action<string>? progress = null) =>
+        new(Limits, Models, ImageVariant.Parse(_setting("MLF_IMAGE_VARIANTS"), Limits), progress: progress);
+}
