@@ -25,7 +25,7 @@ public static class LocalHost
             return 2;
         }
         await SampleModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
-        await SampleImageModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
+        await SampleImageModel.EnsureAsync(BucketStore(args), app.Services.GetRequiredService<FunctionServices>().Registration, app.Logger, CancellationToken.None).ConfigureAwait(false);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }
@@ -58,6 +58,7 @@ public static class LocalHost
         var bucket = BucketStore(args);
         var functions = FunctionServices.Create(Environment.GetEnvironmentVariable, limits ?? FunctionLimits.Azure, bucket, TimeSpan.FromSeconds(1));
         var catalog = functions.Catalog;
+        builder.Services.AddSingleton(functions);
         builder.Services.AddHostedService(services =>
         {
             var log = services.GetRequiredService<ILogger<BucketWorker>>();

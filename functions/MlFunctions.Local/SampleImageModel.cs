@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
@@ -29,7 +28,7 @@ public static class SampleImageModel
 
     public static string PreparePath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
 
-    public static async Task EnsureAsync(LocalFolderStore bucket, ILogger log, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(LocalFolderStore bucket, OnnxRegistration registration, ILogger log, CancellationToken cancellationToken)
     {
         var store = new ObjectModelStore(bucket);
         if (await store.ReadChampionAsync(Name, cancellationToken).ConfigureAwait(false) is { } champion)
@@ -42,30 +41,22 @@ public static class SampleImageModel
             log.LogWarning("The sample image model is not here ({Path}): build the host with its packages restored", GraphPath);
             return;
         }
-        string sha256;
-        await using (var graph = File.OpenRead(GraphPath))
-        {
-            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(graph, cancellationToken).ConfigureAwait(false));
-        }
         var manifest = new OnnxManifest
         {
             Name = Name,
-            Version = "v1-" + sha256[..12],
+            Version = "v1",
             Task = OnnxModel.Embedding,
             Prepare = new OnnxStage("OriginalInput", "PreprocessedInput"),
             Input = new OnnxTensorSpec("Input247", [1, 3, 224, 224]),
             Output = new OnnxTensorSpec("Pooling395_Output_0", [1, 512, 1, 1]),
             Image = Pixels,
             Normalize = true,
-            Source = new OnnxSource(sha256, "Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0: ResNet18.onnx"),
+            Source = new OnnxSource("", "Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0: ResNet18.onnx"),
         };
-        await using (var graph = File.OpenRead(GraphPath))
-        await using (var prepare = File.OpenRead(PreparePath))
-        {
-            await store.WriteOnnxAsync(manifest, graph, prepare, cancellationToken).ConfigureAwait(false);
-        }
-        var pointer = new ChampionPointer(manifest.Version, "none", 0, DateTimeOffset.UtcNow, "the sample image model, registered at the first start");
-        await store.TryPromoteAsync(Name, pointer, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
-        log.LogInformation("Sample image model '{Model}' {Version} registered from {Path}", Name, manifest.Version, GraphPath);
+        // Registered as an import would be: checked, run once, optimised once for the cold starts after this one.
+        var (registered, _) = await registration.RegisterAsync(store, manifest,
+            await File.ReadAllBytesAsync(GraphPath, cancellationToken).ConfigureAwait(false),
+            await File.ReadAllBytesAsync(PreparePath, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Sample image model '{Model}' {Version} registered from {Path}", Name, registered.Version, GraphPath);
     }
 }

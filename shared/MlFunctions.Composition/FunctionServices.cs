@@ -1,5 +1,6 @@
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -23,8 +24,10 @@ public sealed class FunctionServices
         _setting = setting;
         Limits = limits;
         Bucket = bucket;
-        Models = new ModelCache(new ObjectModelStore(bucket), modelRefresh, graphs: new OnnxGraphRunner());
+        var graphs = new OnnxGraphRunner();
+        Models = new ModelCache(new ObjectModelStore(bucket), modelRefresh, graphs: graphs);
         Catalog = FunctionCatalog.Create(limits, Models, bucket);
+        Registration = new OnnxRegistration(limits, graphs);
     }
 
     public FunctionLimits Limits { get; }
@@ -34,6 +37,9 @@ public sealed class FunctionServices
     public ModelCache Models { get; }
 
     public FunctionCatalog Catalog { get; }
+
+    /// <summary>Registers ONNX models as imports do (optimised once, checked, written, promoted by the usual rules).</summary>
+    public OnnxRegistration Registration { get; }
 
     /// <summary>
     /// The services for a platform: <paramref name="platform"/> gives the limits the environment may

@@ -2,6 +2,7 @@ using MlFunctions.Core.Contract;
 using MlFunctions.Core.Formatting;
 using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Tabular;
@@ -11,7 +12,8 @@ namespace MlFunctions.Core.Functions;
 /// <summary>
 /// POST /api/predict/{model}[?version=]: records in; the champion's (or the pinned version's)
 /// predictions out, through the format step: label, probability and top-k, or a value for regression.
-/// An image in (Content-Type image/*), for an ONNX image model: its top-k labels, or its embedding.
+/// An image in (Content-Type image/*), for an ONNX image model: its top-k labels, its embedding, or
+/// its boxes (in the image's pixels). Records to an ONNX records model go through its feature spec.
 /// </summary>
 public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : IHttpFunction
 {
@@ -25,10 +27,15 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
             return await PredictImageAsync(request, model, parameters, cancellationToken).ConfigureAwait(false);
         }
         parameters.RejectUnknown("version");
-        var scorer = await models.GetAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
+        var served = await models.GetModelAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
         var body = JsonBody.Read(request, CoreJsonContext.Web.PredictRequest);
         var records = JsonRecords.Read(body.Records, limits);
-
+        if (served is OnnxModel onnx)
+        {
+            var (onnxPredictions, onnxValues) = onnx.Predict(records, body.TopK, body.Threshold, limits);
+            return FunctionResponse.Json(new PredictResponse(onnx.Name, onnx.Version, onnx.Task, onnxPredictions, onnxValues), CoreJsonContext.Web.PredictResponse);
+        }
+        var scorer = (BundleScorer)served;
         var bundle = scorer.Bundle;
         var vectorizer = scorer.Vectorizer;
         var features = new float[vectorizer.Width];
@@ -68,9 +75,9 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         {
             throw ProblemType.UnsupportedMediaType.With($"Model '{model}' scores JSON records (Content-Type application/json), not images.", "model");
         }
-        var threshold = parameters.Float("threshold");
-        var (prediction, embedding) = onnx.Predict(request.Body, parameters.Int("topK", 1, int.MaxValue), threshold, limits);
-        return FunctionResponse.Json(new PredictResponse(onnx.Name, onnx.Version, onnx.Task, prediction is null ? null : [prediction], Embedding: embedding),
+        var answer = onnx.Predict(request.Body, parameters.Int("topK", 1, int.MaxValue), parameters.Float("threshold"), limits);
+        return FunctionResponse.Json(
+            new PredictResponse(onnx.Name, onnx.Version, onnx.Task, answer.Prediction is null ? null : [answer.Prediction], Embedding: answer.Embedding, Detections: answer.Detections),
             CoreJsonContext.Web.PredictResponse);
     }
 }

@@ -14,5 +14,8 @@ public sealed record PredictRequest
 }
 
 /// <summary>The model and version that answered; predictions for classification, values for regression.</summary>
-/// <remarks>An image-embedding model answers <paramref name="Embedding"/>: the image's vector, of unit length unless its manifest says otherwise.</remarks>
-public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null, float[]? Embedding = null);
+/// <remarks>
+/// An image-embedding model answers <paramref name="Embedding"/>: the image's vector, of unit length
+/// unless its manifest says otherwise; an object-detection model <paramref name="Detections"/>, most confident first.
+/// </remarks>
+public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null, float[]? Embedding = null, Detection[]? Detections = null);

@@ -16,7 +16,7 @@ public sealed class ImagePredictLambdaTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await SampleImageModel.EnsureAsync(new LocalFolderStore(_bucket), NullLogger.Instance, CancellationToken.None);
+        await SampleImageModel.EnsureAsync(new LocalFolderStore(_bucket), new Core.Models.Onnx.OnnxRegistration(Core.Contract.FunctionLimits.Default, new MlFunctions.Onnx.OnnxGraphRunner()), NullLogger.Instance, CancellationToken.None);
         _emulator = await LambdaRuntimeEmulator.StartAsync();
         _bootstrap = await BootstrapProcess.StartAsync(_emulator, "predict", new Dictionary<string, string> { ["MLF_STORAGE"] = "folder", ["MLF_BUCKET"] = _bucket });
     }

@@ -103,7 +103,7 @@ public sealed class ImageModelTests(LocalHostFixture host) : IClassFixture<Local
         using var prepare = runner.Load(File.ReadAllBytes(SampleImageModel.PreparePath));
         using var backbone = runner.Load(File.ReadAllBytes(SampleImageModel.GraphPath));
 
-        var features = backbone.Run("Input247", [1, 3, 224, 224], prepare.Run("OriginalInput", [1, 3, 224, 224], raw, "PreprocessedInput"), "Pooling395_Output_0");
+        var features = backbone.Run("Input247", [1, 3, 224, 224], prepare.Run("OriginalInput", [1, 3, 224, 224], raw, "PreprocessedInput").Values, "Pooling395_Output_0").Values;
         var norm = Math.Sqrt(features.Sum(v => (double)v * v));
         var served = await EmbedAsync(photo);
 

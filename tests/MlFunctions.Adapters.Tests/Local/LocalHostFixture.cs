@@ -26,7 +26,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
         string[] args = ["--port", "0", "--bucket", Bucket];
         _app = LocalHost.Build(args, FunctionLimits.Default with { MaxBodyBytes = BodyLimit });
         await SampleModel.EnsureAsync(LocalHost.BucketStore(args), _app.Logger, CancellationToken.None);
-        await SampleImageModel.EnsureAsync(LocalHost.BucketStore(args), _app.Logger, CancellationToken.None);
+        await SampleImageModel.EnsureAsync(LocalHost.BucketStore(args), _app.Services.GetRequiredService<Composition.FunctionServices>().Registration, _app.Logger, CancellationToken.None);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Client.BaseAddress = new Uri(address);

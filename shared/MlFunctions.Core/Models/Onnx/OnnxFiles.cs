@@ -9,4 +9,7 @@ public static class OnnxFiles
 
     /// <summary>The optional preparation graph (<see cref="OnnxManifest.Prepare"/>).</summary>
     public const string Prepare = "prepare.onnx";
+
+    /// <summary>The graph as registration optimised it (<see cref="OnnxManifest.Optimized"/>): what a cold start loads when its runtime matches.</summary>
+    public const string Optimized = "model.optimized.ort";
 }

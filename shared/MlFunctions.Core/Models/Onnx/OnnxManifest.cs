@@ -1,9 +1,11 @@
+using MlFunctions.Core.Features;
+
 namespace MlFunctions.Core.Models.Onnx;
 
 /// <summary>
 /// models/&lt;model&gt;/&lt;version&gt;/model.json: an ONNX graph (model.onnx beside it) and how to serve it: the
-/// input and output it is run through, how an image becomes its input, what its output means, and
-/// where it came from. Written last, so a version is complete once it is visible.
+/// input and output it is run through, how an image (or a JSON record) becomes its input, what its
+/// output means, and where it came from. Written last, so a version is complete once it is visible.
 /// </summary>
 public sealed record OnnxManifest
 {
@@ -20,7 +22,10 @@ public sealed record OnnxManifest
     /// <summary>Imports: make this version the champion even if the model has one.</summary>
     public bool? Promote { get; init; }
 
-    /// <summary>"image-classification" (labels and probabilities) or "image-embedding" (a vector).</summary>
+    /// <summary>
+    /// Images: "image-classification" (labels and probabilities), "image-embedding" (a vector) or
+    /// "object-detection" (boxes). JSON records, as bundles: "multiclass", "binary" or "regression".
+    /// </summary>
     public required string Task { get; init; }
 
     /// <summary>
@@ -33,14 +38,23 @@ public sealed record OnnxManifest
 
     public required OnnxTensorSpec Output { get; init; }
 
-    /// <summary>How an image becomes the input: the tensor function's options.</summary>
-    public required OnnxImageInput Image { get; init; }
+    /// <summary>Image tasks: how an image becomes the input, the tensor function's options.</summary>
+    public OnnxImageInput? Image { get; init; }
 
-    /// <summary>image-classification: one label per output value, in order.</summary>
+    /// <summary>Record tasks: the fitted feature spec (as the features function takes it) that makes a record the input's row.</summary>
+    public FeatureSpec? Features { get; init; }
+
+    /// <summary>Classification and detection: the labels of the output's classes, in order (binary: [negative, positive]).</summary>
     public string[]? Labels { get; init; }
 
-    /// <summary>image-classification: softmax (logits), sigmoid or none (probabilities already).</summary>
+    /// <summary>Classification: softmax (logits), sigmoid or none (probabilities already).</summary>
     public string? Activation { get; init; }
+
+    /// <summary>object-detection: how the output is laid out and filtered.</summary>
+    public OnnxDetectionOutput? Detection { get; init; }
+
+    /// <summary>Set at registration: the graph optimised once (model.optimized.ort), and the runtime that can load it.</summary>
+    public OnnxOptimized? Optimized { get; init; }
 
     /// <summary>image-embedding: scale the vector to unit length, so that a dot product is the cosine similarity.</summary>
     public bool? Normalize { get; init; }
@@ -81,7 +95,44 @@ public sealed record OnnxImageInput
 
     /// <summary>rgb (the default) or bgr.</summary>
     public string? Channels { get; init; }
+
+    /// <summary>The padding colour of fit=pad (a letterbox), as #rrggbb: YOLO models are trained with #727272.</summary>
+    public string? Background { get; init; }
 }
+
+/// <summary>
+/// A detection head's output: its layout, box format and the filtering (the format function's
+/// detection options). Layouts: "yolov8" ([1, 4 + classes, boxes], a row per coordinate and class, as
+/// Ultralytics exports YOLOv8 and later), "yolov5" ([1, boxes, 5 + classes], objectness after the box,
+/// multiplied into the class scores) and "rows" ([1, boxes, 4 + classes]).
+/// </summary>
+/// <remarks>Nullable, not initialised, as <see cref="OnnxImageInput"/>; the defaults are in <see cref="DetectionHead"/>.</remarks>
+public sealed record OnnxDetectionOutput
+{
+    /// <summary>yolov8 (the default), yolov5 or rows.</summary>
+    public string? Layout { get; init; }
+
+    /// <summary>cxcywh (the default for yolov8 and yolov5) or xyxy (the default for rows).</summary>
+    public string? Boxes { get; init; }
+
+    /// <summary>Coordinates are fractions of the input's size rather than its pixels.</summary>
+    public bool? Normalized { get; init; }
+
+    /// <summary>Boxes scoring below it are dropped (0.25); ?threshold= sets it per request.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>NMS: the overlap above which the lower-scoring box is dropped (0.45).</summary>
+    public double? Iou { get; init; }
+
+    /// <summary>At most this many boxes (100).</summary>
+    public int? MaxDetections { get; init; }
+
+    /// <summary>NMS across classes rather than within each (false).</summary>
+    public bool? ClassAgnostic { get; init; }
+}
+
+/// <summary>The optimised graph written at registration (<see cref="OnnxFiles.Optimized"/>): its runtime and sha256.</summary>
+public sealed record OnnxOptimized(string Runtime, string Sha256);
 
 /// <summary>Where a graph came from: its sha256, and a source people can read.</summary>
 public sealed record OnnxSource(string Sha256, string? Origin = null);

@@ -1,24 +1,32 @@
-using System.Globalization;
+using System.Text.Json;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Features;
 using MlFunctions.Core.Formatting;
+using MlFunctions.Core.Tabular;
 using MlFunctions.Core.Tensors;
 
 namespace MlFunctions.Core.Models.Onnx;
 
 /// <summary>
-/// An ONNX image model being served: an image is decoded, oriented and fitted by the same code as
-/// /api/tensor, run through the graph, and its output read as labels with probabilities or as an
-/// embedding. The manifest is checked against the graph when the model is loaded, so a request never
-/// meets a mismatch.
+/// An ONNX model being served. Images are decoded, oriented and fitted by the same code as
+/// /api/tensor, run through the graph, and its output read as labels with probabilities, an
+/// embedding, or boxes. JSON records go through the manifest's feature spec (the features function's
+/// code) into one [records, features] run. The manifest is checked against the graph when the model
+/// is loaded, so a request never meets a mismatch.
 /// </summary>
 public sealed class OnnxModel : ServedModel, IDisposable
 {
     public const string Classification = "image-classification";
     public const string Embedding = "image-embedding";
+    public const string Detection = "object-detection";
+
+    private static readonly string[] ImageTasks = [Classification, Embedding, Detection];
 
     private readonly IGraph _graph;
     private readonly IGraph? _prepare;
-    private readonly TensorOptions _tensor;
+    private readonly TensorOptions? _tensor;
+    private readonly FeatureVectorizer? _vectorizer;
+    private readonly DetectionHead? _detection;
     private readonly Activation _activation;
     private readonly int _outputs;
 
@@ -27,30 +35,56 @@ public sealed class OnnxModel : ServedModel, IDisposable
         Manifest = manifest;
         _graph = graph;
         _prepare = prepare;
-        _tensor = Tensor(manifest.Image);
+        if (!ImageTasks.Contains(manifest.Task) && !ModelTask.All.Contains(manifest.Task))
+        {
+            throw new InvalidDataException($"task '{manifest.Task}' is not one of: {string.Join(", ", ImageTasks.Concat(ModelTask.All))}.");
+        }
         if ((manifest.Prepare is null) != (prepare is null))
         {
             throw new InvalidDataException("the manifest names a prepare graph and there is none, or there is one it does not name.");
         }
-        if (manifest.Prepare is { } stage)
+        int[] inputShape;
+        if (TakesImages)
         {
-            CheckAgainst(prepare!, new OnnxTensorSpec(stage.Input), new OnnxTensorSpec(stage.Output), _tensor);
+            _tensor = OnnxImageOptions.Parse(manifest.Image ?? throw new InvalidDataException($"a {manifest.Task} model needs 'image': how an image becomes its input."));
+            inputShape = _tensor.Shape;
+            if (manifest.Prepare is { } stage)
+            {
+                GraphChecks.Check(prepare!, new OnnxTensorSpec(stage.Input), new OnnxTensorSpec(stage.Output), inputShape, "the image becomes a");
+            }
         }
-        _outputs = CheckAgainst(graph, manifest.Input, manifest.Output, _tensor);
+        else
+        {
+            _vectorizer = Vectorizer(manifest.Features ?? throw new InvalidDataException($"a {manifest.Task} model needs 'features': the fitted feature spec that makes a record its input."));
+            // One row a record; the graph's first dimension may be open (all records in one run) or 1.
+            inputShape = [-1, _vectorizer.Width];
+        }
+        var output = GraphChecks.Check(graph, manifest.Input, manifest.Output, inputShape, TakesImages ? "the image becomes a" : "the records become a");
         _activation = manifest.Activation switch
         {
-            null or "softmax" => Activation.Softmax,
+            null => manifest.Task == ModelTask.Binary ? Activation.Sigmoid : Activation.Softmax,
+            "softmax" => Activation.Softmax,
             "sigmoid" => Activation.Sigmoid,
             "none" => Activation.None,
             var other => throw new InvalidDataException($"activation '{other}' is not softmax, sigmoid or none."),
         };
-        if (manifest.Task == Classification && (manifest.Labels is null || manifest.Labels.Length != _outputs))
+        if (manifest.Task == Detection)
         {
-            throw new InvalidDataException($"the graph's output has {_outputs} values but the manifest has {manifest.Labels?.Length ?? 0} labels.");
+            _detection = new DetectionHead(manifest.Detection, Labels(manifest, null), output.Shape);
+            return;
         }
-        if (manifest.Task is not (Classification or Embedding))
+        _outputs = GraphChecks.RowSize(output);
+        if (manifest.Task is Classification or ModelTask.Multiclass or ModelTask.Binary)
         {
-            throw new InvalidDataException($"task '{manifest.Task}' is not {Classification} or {Embedding}.");
+            var labels = Labels(manifest, manifest.Task == ModelTask.Binary ? 2 : null);
+            if (labels.Length != _outputs && !(manifest.Task == ModelTask.Binary && _outputs == 1))
+            {
+                throw new InvalidDataException($"the graph's output has {_outputs} values but the manifest has {labels.Length} labels.");
+            }
+        }
+        else if (manifest.Task == ModelTask.Regression && _outputs != 1)
+        {
+            throw new InvalidDataException($"a regression graph gives one value a row, not {_outputs}.");
         }
     }
 
@@ -62,32 +96,106 @@ public sealed class OnnxModel : ServedModel, IDisposable
 
     public override string Task => Manifest.Task;
 
-    /// <summary>The image's prediction: top-k labels with probabilities, or the embedding.</summary>
-    public (Prediction? Prediction, float[]? Embedding) Predict(ReadOnlyMemory<byte> image, int? topK, double? threshold, FunctionLimits limits)
+    /// <summary>Whether the model takes images (its input is an image tensor) rather than JSON records.</summary>
+    public bool TakesImages => ImageTasks.Contains(Manifest.Task);
+
+    /// <summary>An image's prediction: top-k labels with probabilities, the embedding, or boxes in the image's pixels.</summary>
+    public ImagePrediction Predict(ReadOnlyMemory<byte> image, int? topK, double? threshold, FunctionLimits limits)
     {
+        var tensor = _tensor ?? throw ProblemType.UnsupportedMediaType.With($"Model '{Name}' scores JSON records (Content-Type application/json), not images.", "model");
         var options = Manifest.Task == Classification ? FormatOptions.Create(Manifest.Labels!, _activation, topK, threshold) : null;
-        var input = ImageTensors.Create(image, _tensor, limits);
+        if (threshold is { } confidence && (!double.IsFinite(confidence) || confidence is < 0 or > 1))
+        {
+            throw Parameters.Invalid("threshold", $"{confidence} is not a probability from 0 to 1.");
+        }
+        var input = ImageTensors.Create(image, tensor, limits);
         if (Manifest.Prepare is { } stage)
         {
-            input = _prepare!.Run(stage.Input, _tensor.Shape, input, stage.Output);
+            input = _prepare!.Run(stage.Input, tensor.Shape, input, stage.Output).Values;
         }
-        var output = _graph.Run(Manifest.Input.Name, _tensor.Shape, input, Manifest.Output.Name);
+        var output = _graph.Run(Manifest.Input.Name, tensor.Shape, input, Manifest.Output.Name);
+        return Manifest.Task switch
+        {
+            Detection => new ImagePrediction(Detections: _detection!.Read(output, ImageTensors.Transform(image, tensor, limits), threshold)),
+            Embedding => new ImagePrediction(Embedding: Manifest.Normalize == false ? output.Values : UnitLength(output.Values)),
+            _ => new ImagePrediction(Prediction: ScoreFormatter.Format(Array.ConvertAll(output.Values, v => (double)v), options!, 0)),
+        };
+    }
+
+    /// <summary>Records' predictions (classification) or values (regression), from one run over all of them.</summary>
+    public (Prediction[]? Predictions, double[]? Values) Predict(IReadOnlyList<JsonElement> records, int? topK, double? threshold, FunctionLimits limits)
+    {
+        var vectorizer = _vectorizer ?? throw ProblemType.UnsupportedMediaType.With($"Model '{Name}' scores images (Content-Type image/*), not JSON records.", "model");
+        var options = Manifest.Task == ModelTask.Regression ? null : FormatOptions.Create(Labels(Manifest, null), _activation, topK, threshold);
+        FunctionLimits.Budget((long)records.Count * vectorizer.Width, limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "records",
+            $"feature values ({records.Count} records x {vectorizer.Width} features)");
+        var width = vectorizer.Width;
+        var features = new float[records.Count * width];
+        var row = new JsonRecord(vectorizer.Columns);
+        for (var i = 0; i < records.Count; i++)
+        {
+            row.Record = records[i];
+            vectorizer.Transform(row, features.AsSpan(i * width, width), i);
+        }
+        var scores = Run(features, records.Count, width);
         if (options is null)
         {
-            return (null, Manifest.Normalize == false ? output : UnitLength(output));
+            return (null, Array.ConvertAll(scores, v => (double)v));
         }
-        var scores = new double[output.Length];
-        for (var i = 0; i < output.Length; i++)
+        var predictions = new Prediction[records.Count];
+        var rowScores = new double[_outputs];
+        for (var i = 0; i < records.Count; i++)
         {
-            scores[i] = output[i];
+            for (var j = 0; j < _outputs; j++)
+            {
+                rowScores[j] = scores[(i * _outputs) + j];
+            }
+            predictions[i] = ScoreFormatter.Format(rowScores, options, i);
         }
-        return (ScoreFormatter.Format(scores, options, 0), null);
+        return (predictions, null);
     }
 
     public void Dispose()
     {
         _graph.Dispose();
         _prepare?.Dispose();
+    }
+
+    /// <summary>All rows in one run when the graph's first dimension is open, else a run a row.</summary>
+    private float[] Run(float[] features, int rows, int width)
+    {
+        if (_graph.Inputs[Manifest.Input.Name].Shape[0] < 0)
+        {
+            return _graph.Run(Manifest.Input.Name, [rows, width], features, Manifest.Output.Name).Values;
+        }
+        var scores = new float[rows * _outputs];
+        for (var i = 0; i < rows; i++)
+        {
+            _graph.Run(Manifest.Input.Name, [1, width], features[(i * width)..((i + 1) * width)], Manifest.Output.Name).Values.CopyTo(scores, i * _outputs);
+        }
+        return scores;
+    }
+
+    private static string[] Labels(OnnxManifest manifest, int? count)
+    {
+        var labels = manifest.Labels is { Length: > 0 } l ? l : throw new InvalidDataException($"a {manifest.Task} model needs 'labels'.");
+        if (labels.Any(string.IsNullOrEmpty) || labels.Distinct(StringComparer.Ordinal).Count() != labels.Length)
+        {
+            throw new InvalidDataException("labels must be distinct and not empty.");
+        }
+        return count is { } n && labels.Length != n ? throw new InvalidDataException($"a {manifest.Task} model has {n} labels, not {labels.Length}.") : labels;
+    }
+
+    private static FeatureVectorizer Vectorizer(FeatureSpec spec)
+    {
+        try
+        {
+            return new FeatureVectorizer(spec);
+        }
+        catch (ProblemException e)
+        {
+            throw new InvalidDataException($"features: {e.Message}", e);
+        }
     }
 
     private static float[] UnitLength(float[] vector)
@@ -102,62 +210,7 @@ public sealed class OnnxModel : ServedModel, IDisposable
         }
         return vector;
     }
-
-    /// <summary>The manifest's image options as the tensor function's (the same checks and defaults).</summary>
-    private static TensorOptions Tensor(OnnxImageInput image)
-    {
-        var query = new Dictionary<string, string>();
-        Add(query, "width", image.Width?.ToString(CultureInfo.InvariantCulture));
-        Add(query, "height", image.Height?.ToString(CultureInfo.InvariantCulture));
-        Add(query, "scale", image.Scale?.ToString("R", CultureInfo.InvariantCulture));
-        Add(query, "fit", image.Fit);
-        Add(query, "layout", image.Layout);
-        Add(query, "channels", image.Channels);
-        Add(query, "mean", image.Mean is null ? null : string.Join(',', image.Mean.Select(m => m.ToString("R", CultureInfo.InvariantCulture))));
-        Add(query, "std", image.Std is null ? null : string.Join(',', image.Std.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
-        try
-        {
-            return TensorOptions.Parse(new Parameters(query), FunctionLimits.Default);
-        }
-        catch (ProblemException e)
-        {
-            throw new InvalidDataException($"image: {e.Message}", e);
-        }
-    }
-
-    private static void Add(Dictionary<string, string> query, string name, string? value)
-    {
-        if (value is not null)
-        {
-            query[name] = value;
-        }
-    }
-
-    /// <summary>The manifest's input and output against the graph's: names, element types and shapes; the output's size.</summary>
-    private static int CheckAgainst(IGraph graph, OnnxTensorSpec inputSpec, OnnxTensorSpec outputSpec, TensorOptions tensor)
-    {
-        if (!graph.Inputs.TryGetValue(inputSpec.Name, out var input))
-        {
-            throw new InvalidDataException($"the graph has no input '{inputSpec.Name}'; its inputs are: {string.Join(", ", graph.Inputs.Keys)}.");
-        }
-        if (!graph.Outputs.TryGetValue(outputSpec.Name, out var output))
-        {
-            throw new InvalidDataException($"the graph has no output '{outputSpec.Name}'; its outputs are: {string.Join(", ", graph.Outputs.Keys)}.");
-        }
-        if (input.ElementType != "float32" || output.ElementType != "float32")
-        {
-            throw new InvalidDataException($"the input and output must be float32, not {input.ElementType} and {output.ElementType}.");
-        }
-        if (!Fits(input.Shape, tensor.Shape))
-        {
-            throw new InvalidDataException($"the image becomes a [{string.Join(",", tensor.Shape)}] tensor but the graph's input '{inputSpec.Name}' is [{string.Join(",", input.Shape)}].");
-        }
-        var size = output.Shape.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1));
-        return output.Shape.Skip(1).Any(d => d < 0) || size > 1_000_000
-            ? throw new InvalidDataException($"the output's shape [{string.Join(",", output.Shape)}] is open or too large to serve.")
-            : (int)size;
-    }
-
-    private static bool Fits(int[] graph, int[] ours) =>
-        graph.Length == ours.Length && graph.Zip(ours).All(p => p.First < 0 || p.First == p.Second);
 }
+
+/// <summary>What an image model answers: one of a prediction, an embedding, or detections.</summary>
+public sealed record ImagePrediction(Prediction? Prediction = null, float[]? Embedding = null, Detection[]? Detections = null);

@@ -14,6 +14,13 @@ public interface IModelStore
     /// <summary>A version's bundle, or null when there is no such version.</summary>
     Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken);
 
-    /// <summary>A version's ONNX manifest, graph and preparation graph (if it has one), or null when the version is not an ONNX model.</summary>
-    Task<(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare)?> ReadOnnxAsync(string model, string version, CancellationToken cancellationToken);
+    /// <summary>
+    /// A version's ONNX manifest, graph and preparation graph (if it has one), or null when the version
+    /// is not an ONNX model. The graph is the one registration optimised when <paramref name="runtime"/>
+    /// is the runtime that optimised it, else model.onnx as registered.
+    /// </summary>
+    Task<StoredOnnx?> ReadOnnxAsync(string model, string version, string? runtime, CancellationToken cancellationToken);
 }
+
+/// <summary>An ONNX version as stored: <see cref="Optimized"/> when <see cref="Graph"/> is the optimised graph, to be loaded without optimising again.</summary>
+public sealed record StoredOnnx(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare, bool Optimized);

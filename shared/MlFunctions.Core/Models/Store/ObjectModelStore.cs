@@ -39,7 +39,7 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     /// <summary>The most an ONNX graph may hold: it is loaded whole.</summary>
     public const long MaxGraphBytes = 1L << 30;
 
-    public async Task<(OnnxManifest Manifest, byte[] Graph, byte[]? Prepare)?> ReadOnnxAsync(string model, string version, CancellationToken cancellationToken)
+    public async Task<StoredOnnx?> ReadOnnxAsync(string model, string version, string? runtime, CancellationToken cancellationToken)
     {
         try
         {
@@ -49,12 +49,14 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
                 return null;
             }
             var manifest = JsonSerializer.Deserialize(stored.Content, CoreJsonContext.Web.OnnxManifest) ?? throw new InvalidDataException("model.json is JSON null.");
-            var graph = await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Graph), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
-                ?? throw new InvalidDataException("model.json has no model.onnx beside it.");
+            var optimized = runtime is not null && manifest.Optimized?.Runtime == runtime;
+            var file = optimized ? OnnxFiles.Optimized : OnnxFiles.Graph;
+            var graph = await Objects.ReadAsync(BucketLayout.Version(model, version, file), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"model.json has no {file} beside it.");
             var prepare = manifest.Prepare is null ? null
                 : await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Prepare), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
                     ?? throw new InvalidDataException("model.json names a prepare graph and there is no prepare.onnx beside it.");
-            return (manifest, graph.Content, prepare?.Content);
+            return new StoredOnnx(manifest, graph.Content, prepare?.Content, optimized);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
         {
@@ -62,9 +64,13 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         }
     }
 
-    /// <summary>Writes an ONNX version: the graph, then model.json last, so the version is visible only once whole.</summary>
-    public async Task WriteOnnxAsync(OnnxManifest manifest, Stream graph, Stream? prepare, CancellationToken cancellationToken)
+    /// <summary>Writes an ONNX version: the graphs (and the optimised one, if any), then model.json last, so the version is visible only once whole.</summary>
+    public async Task WriteOnnxAsync(OnnxManifest manifest, Stream graph, Stream? prepare, CancellationToken cancellationToken, Stream? optimized = null)
     {
+        if (optimized is not null)
+        {
+            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Optimized), optimized, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        }
         if (prepare is not null)
         {
             await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Prepare), prepare, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
