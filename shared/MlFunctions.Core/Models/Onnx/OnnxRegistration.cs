@@ -17,9 +17,6 @@ namespace MlFunctions.Core.Models.Onnx;
 /// </summary>
 public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
 {
-    /// <summary>A record with no values: every column takes its fitted fill.</summary>
-    private static readonly JsonElement SampleRecord = JsonDocument.Parse("{}").RootElement;
-
     public async Task<(OnnxManifest Manifest, bool Champion)> RegisterAsync(ObjectModelStore registry, OnnxManifest manifest, byte[] graph, byte[]? prepare, CancellationToken cancellationToken)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(graph));
@@ -48,13 +45,29 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
                 Finite(answer.Embedding?.Select(v => (double)v), answer.Prediction is null ? null : [answer.Prediction.Probability], answer.Detections?.Select(d => d.Score));
                 return;
             }
-            var (predictions, values) = model.Predict([SampleRecord], null, null, limits);
+            var (predictions, values) = model.Predict([SampleRecord(manifest.Features!)], null, null, limits);
             Finite(values, predictions?.Select(p => p.Probability));
         }
         catch (ProblemException e)
         {
             throw new InvalidDataException($"The graph fails on a sample input: {e.Message}", e);
         }
+    }
+
+    /// <summary>A record of nulls: every column takes its fitted fill.</summary>
+    private static JsonElement SampleRecord(Features.FeatureSpec spec)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var column in spec.Columns)
+            {
+                writer.WriteNull(column.Name);
+            }
+            writer.WriteEndObject();
+        }
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement;
     }
 
     private static void Finite(params IEnumerable<double>?[] values)
