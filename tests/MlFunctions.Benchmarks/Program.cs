@@ -10,7 +10,8 @@ return name switch
     "coldstart" => await ColdStartBenchmark.RunAsync(args[1..]),
     "load" => await LoadRun.RunAsync(args[1..]),
     "batch" => await BatchBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch."),
+    "onnx" => await OnnxBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch, onnx."),
 };
 
 static int Fail(string message)

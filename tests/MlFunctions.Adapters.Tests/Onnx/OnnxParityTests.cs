@@ -1,4 +1,5 @@
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Tensors;
 using MlFunctions.Local;
 using MlFunctions.Onnx;
@@ -9,7 +10,7 @@ namespace MlFunctions.Adapters.Tests.Onnx;
 
 /// <summary>
 /// The real ResNet18 (from its package) on the same input, run three ways: by our graph runner as
-/// predict serves it (the graph optimised at registration), by ML.NET's OnnxTransformer through a
+/// predict serves it (the graph registration optimised for this machine), by ML.NET's OnnxTransformer through a
 /// PredictionEngine (JIT), and by onnxruntime-node (npm), an independent runner. The 512 features agree.
 /// </summary>
 public sealed class OnnxParityTests
@@ -21,7 +22,7 @@ public sealed class OnnxParityTests
     {
         var runner = new OnnxGraphRunner();
         using var prepare = runner.Load(File.ReadAllBytes(SampleImageModel.PreparePath));
-        using var backbone = runner.Load(runner.Optimize(File.ReadAllBytes(SampleImageModel.GraphPath)), optimized: true);
+        using var backbone = runner.Load(runner.Optimize(File.ReadAllBytes(SampleImageModel.GraphPath)).Native, GraphForm.Native);
         return backbone.Run("Input247", [1, 3, 224, 224], prepare.Run("OriginalInput", [1, 3, 224, 224], pixels, "PreprocessedInput").Values, "Pooling395_Output_0").Values;
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Storage;
 using MlFunctions.Onnx;
@@ -144,24 +143,32 @@ public sealed class OnnxTasksTests : IDisposable
     }
 
     [Fact]
-    public async Task Registration_saves_the_optimised_graph_and_serving_loads_it_not_model_onnx()
+    public async Task Registration_saves_the_optimised_graphs_and_serving_loads_the_best_its_machine_can()
     {
         var registered = await TestModels.RegisterAsync(Bucket, "colours", TestModels.Classifier, TestModels.ClassifierGraph);
         var version = Path.Combine(_folder, "models", "colours", registered.Version);
+        var runner = new OnnxGraphRunner();
 
-        Assert.Equal(new OnnxGraphRunner().Runtime, registered.Optimized!.Runtime);
-        Assert.StartsWith("onnxruntime 1.", registered.Optimized.Runtime, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(version, OnnxFiles.Optimized)));
-        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(version, OnnxFiles.Manifest))).RootElement;
-        Assert.Equal(registered.Optimized.Sha256, manifest.GetProperty("optimized").GetProperty("sha256").GetString());
-
-        // model.onnx spoiled: the optimised graph is what is loaded, so predict still answers.
-        File.WriteAllBytes(Path.Combine(version, OnnxFiles.Graph), [1, 2, 3]);
+        Assert.Equal(runner.Runtime, registered.Optimized!.Runtime);
+        Assert.Equal(runner.Machine, registered.Optimized.Machine);
+        Assert.StartsWith("onnxruntime 1.", registered.Optimized.Machine, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(version, OnnxFiles.Portable)));
+        Assert.True(File.Exists(Path.Combine(version, OnnxFiles.Native)));
+        var manifestPath = Path.Combine(version, OnnxFiles.Manifest);
+        var manifest = File.ReadAllText(manifestPath);
+        Assert.Contains(registered.Optimized.NativeSha256, manifest, StringComparison.Ordinal);
         var image = SyntheticImages.Solid(16, 16, SKColors.Red, SKEncodedImageFormat.Png);
-        Assert.Equal(200, (await TestModels.PredictAsync(Bucket, "colours", image, "image/png")).Status);
+        var expected = (await TestModels.PredictAsync(Bucket, "colours", image, "image/png")).Body.GetProperty("predictions").ToString();
 
-        // Another runtime's optimised graph is not loaded: model.onnx is, and here it is spoiled, a 409.
-        File.WriteAllText(Path.Combine(version, OnnxFiles.Manifest), manifest.ToString().Replace(registered.Optimized.Runtime, "onnxruntime 0.1.0", StringComparison.Ordinal));
+        // Each step takes away the form a machine would load, and spoils it, so that only the next form can answer.
+        File.WriteAllBytes(Path.Combine(version, OnnxFiles.Graph), [1, 2, 3]);
+        Assert.Equal(expected, (await TestModels.PredictAsync(Bucket, "colours", image, "image/png")).Body.GetProperty("predictions").ToString());
+        File.WriteAllText(manifestPath, manifest = manifest.Replace(registered.Optimized.Machine, "onnxruntime 1.32.0 another-cpu", StringComparison.Ordinal));
+        File.WriteAllBytes(Path.Combine(version, OnnxFiles.Native), [1, 2, 3]);
+        Assert.Equal(expected, (await TestModels.PredictAsync(Bucket, "colours", image, "image/png")).Body.GetProperty("predictions").ToString());
+
+        // Another runtime's graphs are not loaded: model.onnx is, and here it is spoiled, a 409 naming the model.
+        File.WriteAllText(manifestPath, manifest.Replace($"\"{registered.Optimized.Runtime}\"", "\"onnxruntime 0.1.0\"", StringComparison.Ordinal));
         var (status, problem) = await TestModels.PredictAsync(Bucket, "colours", image, "image/png");
         Assert.Equal(409, status);
         Assert.Contains("colours", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);

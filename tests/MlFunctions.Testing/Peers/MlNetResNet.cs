@@ -1,17 +1,14 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Transforms.Onnx;
 
 namespace MlFunctions.Testing.Peers;
 
 /// <summary>
 /// ML.NET's own way to run the ResNet18 package's graphs (JIT): OnnxTransformer for ResNetPreprocess.onnx
-/// then ResNet18.onnx, through a PredictionEngine. <see cref="EmbedPixels"/> takes the raw 224x224 RGB
-/// pixels (planar, 0 to 255), for parity on the same input; <see cref="EmbedImage"/> the whole ML.NET
-/// image pipeline from a file (LoadImages, ResizeImages with the shorter side to 224 and the centre
-/// cropped, ExtractPixels), for the throughput benchmark. Both on ONNX Runtime with the threads given,
-/// as ours.
+/// then ResNet18.onnx, through a PredictionEngine, on the raw 224x224 RGB pixels (planar, 0 to 255),
+/// on ONNX Runtime with the threads given. (ML.NET's image transforms, ImageAnalytics, cannot run
+/// beside us: they are built against SkiaSharp 2, whose pixel API SkiaSharp 3 removed.)
 /// </summary>
 public sealed class MlNetResNet : IDisposable
 {
@@ -19,8 +16,7 @@ public sealed class MlNetResNet : IDisposable
     private const int Side = 224;
 
     private readonly PredictionEngine<PixelsRow, EmbeddingRow> _pixels;
-    private readonly PredictionEngine<ImageRow, EmbeddingRow> _images;
-    private readonly ITransformer[] _models;
+    private readonly ITransformer _model;
 
     public MlNetResNet(string preparePath, string graphPath, int threads)
     {
@@ -35,41 +31,23 @@ public sealed class MlNetResNet : IDisposable
             .Append(ml.Transforms.CopyColumns("Input247", Prepared))
             .Append(ml.Transforms.ApplyOnnxModel(Options(graphPath, "Input247", "Pooling395_Output_0")));
         var pixelsModel = graphs.Fit(ml.Data.LoadFromEnumerable(Array.Empty<PixelsRow>()));
-        var imagesModel = ml.Transforms.LoadImages("Image", imageFolder: "", inputColumnName: nameof(ImageRow.Path))
-            .Append(ml.Transforms.ResizeImages("Resized", Side, Side, "Image", ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
-            .Append(ml.Transforms.ExtractPixels("OriginalInput", "Resized", ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false))
-            .Append(graphs)
-            .Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>()));
-        _models = [pixelsModel, imagesModel];
+        _model = pixelsModel;
         _pixels = ml.Model.CreatePredictionEngine<PixelsRow, EmbeddingRow>(pixelsModel);
-        _images = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(imagesModel);
     }
 
     /// <summary>The 512 features for raw planar RGB pixels (3 x 224 x 224, 0 to 255).</summary>
     public float[] EmbedPixels(float[] pixels) => _pixels.Predict(new PixelsRow { OriginalInput = pixels }).Features;
 
-    /// <summary>The 512 features for an image file, through ML.NET's image pipeline.</summary>
-    public float[] EmbedImage(string path) => _images.Predict(new ImageRow { Path = path }).Features;
-
     public void Dispose()
     {
         _pixels.Dispose();
-        _images.Dispose();
-        foreach (var model in _models)
-        {
-            (model as IDisposable)?.Dispose();
-        }
+        (_model as IDisposable)?.Dispose();
     }
 
     private sealed class PixelsRow
     {
         [VectorType(3 * Side * Side)]
         public float[] OriginalInput { get; set; } = [];
-    }
-
-    private sealed class ImageRow
-    {
-        public string Path { get; set; } = "";
     }
 
     private sealed class EmbeddingRow

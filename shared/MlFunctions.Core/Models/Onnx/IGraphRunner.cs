@@ -7,18 +7,33 @@ namespace MlFunctions.Core.Models.Onnx;
 /// </summary>
 public interface IGraphRunner
 {
-    /// <summary>The runtime and its version, such as "onnxruntime 1.32.0": an optimised graph is loaded only by the runtime that wrote it.</summary>
+    /// <summary>The runtime and its version, such as "onnxruntime 1.32.0": a portable optimised graph is loaded only by the runtime that wrote it.</summary>
     string Runtime { get; }
 
-    /// <summary>
-    /// Loads a graph (the bytes of model.onnx, or of a graph <see cref="Optimize"/> wrote, which is loaded
-    /// as it is, without optimising it again); a graph the runtime cannot load is an <see cref="InvalidDataException"/>.
-    /// </summary>
-    IGraph Load(byte[] model, bool optimized = false);
+    /// <summary>The runtime and the kind of CPU, such as "onnxruntime 1.32.0 x64-avx512": a native optimised graph is loaded only on such a machine.</summary>
+    string Machine { get; }
 
-    /// <summary>The graph optimised as loading it would, in a form that loads without optimising again.</summary>
-    byte[] Optimize(byte[] model);
+    /// <summary>
+    /// Loads a graph: model.onnx as registered, or one of the graphs <see cref="Optimize"/> wrote
+    /// (<paramref name="form"/>), which skip the optimising they had; a graph the runtime cannot load is
+    /// an <see cref="InvalidDataException"/>.
+    /// </summary>
+    IGraph Load(byte[] model, GraphForm form = GraphForm.Original);
+
+    /// <summary>The graph optimised once: portably (fusions any CPU runs), and for this <see cref="Machine"/> (its CPU's layouts too).</summary>
+    OptimizedGraphs Optimize(byte[] model);
 }
+
+/// <summary>Which graph is loaded: as registered, optimised portably, or optimised for this machine.</summary>
+public enum GraphForm
+{
+    Original,
+    Portable,
+    Native,
+}
+
+/// <summary>A graph optimised at registration: <see cref="Portable"/> loads on any CPU, <see cref="Native"/> on machines like the one that made it.</summary>
+public sealed record OptimizedGraphs(byte[] Portable, byte[] Native);
 
 /// <summary>A loaded graph: its inputs and outputs, and a run on one float tensor. Safe for concurrent runs.</summary>
 public interface IGraph : IDisposable

@@ -10,6 +10,9 @@ public static class OnnxFiles
     /// <summary>The optional preparation graph (<see cref="OnnxManifest.Prepare"/>).</summary>
     public const string Prepare = "prepare.onnx";
 
-    /// <summary>The graph as registration optimised it (<see cref="OnnxManifest.Optimized"/>): what a cold start loads when its runtime matches.</summary>
-    public const string Optimized = "model.optimized.ort";
+    /// <summary>The graph as registration optimised it, for any CPU (<see cref="OnnxManifest.Optimized"/>): what a cold start loads when its runtime matches.</summary>
+    public const string Portable = "model.optimized.onnx";
+
+    /// <summary>The graph as registration optimised it for its own kind of CPU: what a cold start loads on such a machine.</summary>
+    public const string Native = "model.native.onnx";
 }

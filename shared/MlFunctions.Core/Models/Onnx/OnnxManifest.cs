@@ -53,7 +53,7 @@ public sealed record OnnxManifest
     /// <summary>object-detection: how the output is laid out and filtered.</summary>
     public OnnxDetectionOutput? Detection { get; init; }
 
-    /// <summary>Set at registration: the graph optimised once (model.optimized.ort), and the runtime that can load it.</summary>
+    /// <summary>Set at registration: the graph optimised once (model.optimized.onnx, model.native.onnx), and what can load them.</summary>
     public OnnxOptimized? Optimized { get; init; }
 
     /// <summary>image-embedding: scale the vector to unit length, so that a dot product is the cosine similarity.</summary>
@@ -131,8 +131,12 @@ public sealed record OnnxDetectionOutput
     public bool? ClassAgnostic { get; init; }
 }
 
-/// <summary>The optimised graph written at registration (<see cref="OnnxFiles.Optimized"/>): its runtime and sha256.</summary>
-public sealed record OnnxOptimized(string Runtime, string Sha256);
+/// <summary>
+/// The optimised graphs written at registration: <see cref="OnnxFiles.Portable"/> for the
+/// <paramref name="Runtime"/> on any CPU, <see cref="OnnxFiles.Native"/> for the <paramref name="Machine"/>
+/// (runtime and kind of CPU) that registered it, with their sha256.
+/// </summary>
+public sealed record OnnxOptimized(string Runtime, string Sha256, string Machine, string NativeSha256);
 
 /// <summary>Where a graph came from: its sha256, and a source people can read.</summary>
 public sealed record OnnxSource(string Sha256, string? Origin = null);

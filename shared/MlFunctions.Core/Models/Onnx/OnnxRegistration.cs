@@ -7,8 +7,8 @@ using MlFunctions.Core.Storage;
 namespace MlFunctions.Core.Models.Onnx;
 
 /// <summary>
-/// Registers an ONNX model as a version: the graph is optimised once (model.optimized.ort, what cold
-/// starts load), loaded as it will be served, the manifest checked against it (names, element types,
+/// Registers an ONNX model as a version: the graph is optimised once (model.optimized.onnx for any
+/// CPU, model.native.onnx for machines like this one: what cold starts load), loaded as it will be served, the manifest checked against it (names, element types,
 /// shapes, labels, feature spec), run once on a sample (an image, or a record of nulls), and written
 /// as models/&lt;model&gt;/&lt;version&gt;/ with model.json last. It becomes the champion if there is none, or
 /// if the manifest asks ("promote": true), by a conditional write. Imports from the bucket and the
@@ -25,18 +25,21 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
         {
             Version = string.IsNullOrEmpty(manifest.Version) ? "v-" + sha256[..12] : ModelNames.Check(manifest.Version, "version"),
             Source = new OnnxSource(sha256, manifest.Source?.Origin),
-            Optimized = new OnnxOptimized(runner.Runtime, Convert.ToHexStringLower(SHA256.HashData(optimized))),
+            Optimized = new OnnxOptimized(runner.Runtime, Convert.ToHexStringLower(SHA256.HashData(optimized.Portable)),
+                runner.Machine, Convert.ToHexStringLower(SHA256.HashData(optimized.Native))),
         };
         Check(manifest, optimized, prepare);
         await registry.WriteOnnxAsync(manifest, new MemoryStream(graph, writable: false), prepare is null ? null : new MemoryStream(prepare, writable: false), cancellationToken,
-            new MemoryStream(optimized, writable: false)).ConfigureAwait(false);
+            optimized).ConfigureAwait(false);
         return (manifest, await PromoteAsync(registry, manifest, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Loads the graphs as they will be served, checks the manifest against them and runs them once on a sample.</summary>
-    private void Check(OnnxManifest manifest, byte[] optimized, byte[]? prepare)
+    private void Check(OnnxManifest manifest, OptimizedGraphs optimized, byte[]? prepare)
     {
-        using var model = new OnnxModel(manifest, runner.Load(optimized, optimized: true), prepare is null ? null : runner.Load(prepare));
+        // The portable graph is checked (it is what other machines serve), and the native one loaded once.
+        runner.Load(optimized.Native, GraphForm.Native).Dispose();
+        using var model = new OnnxModel(manifest, runner.Load(optimized.Portable, GraphForm.Portable), prepare is null ? null : runner.Load(prepare));
         try
         {
             if (model.TakesImages)

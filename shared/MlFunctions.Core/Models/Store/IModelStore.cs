@@ -16,11 +16,11 @@ public interface IModelStore
 
     /// <summary>
     /// A version's ONNX manifest, graph and preparation graph (if it has one), or null when the version
-    /// is not an ONNX model. The graph is the one registration optimised when <paramref name="runtime"/>
-    /// is the runtime that optimised it, else model.onnx as registered.
+    /// is not an ONNX model. The graph is the best this <paramref name="runner"/> can load: the one
+    /// optimised for its machine, else the portable one for its runtime, else model.onnx as registered.
     /// </summary>
-    Task<StoredOnnx?> ReadOnnxAsync(string model, string version, string? runtime, CancellationToken cancellationToken);
+    Task<StoredOnnx?> ReadOnnxAsync(string model, string version, Onnx.IGraphRunner? runner, CancellationToken cancellationToken);
 }
 
-/// <summary>An ONNX version as stored: <see cref="Optimized"/> when <see cref="Graph"/> is the optimised graph, to be loaded without optimising again.</summary>
-public sealed record StoredOnnx(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare, bool Optimized);
+/// <summary>An ONNX version as stored, and which form of its graph <see cref="Graph"/> is.</summary>
+public sealed record StoredOnnx(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare, Onnx.GraphForm Form);

@@ -107,7 +107,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
 
     private async Task<ServedModel?> ReadOnnxAsync(string model, string version)
     {
-        var stored = await Store.ReadOnnxAsync(model, version, Graphs?.Runtime, CancellationToken.None).ConfigureAwait(false);
+        var stored = await Store.ReadOnnxAsync(model, version, Graphs, CancellationToken.None).ConfigureAwait(false);
         if (stored is null)
         {
             return null;
@@ -119,7 +119,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         IGraph? graph = null, prepare = null;
         try
         {
-            graph = graphs.Load(stored.Graph, stored.Optimized);
+            graph = graphs.Load(stored.Graph, stored.Form);
             prepare = stored.Prepare is { } bytes ? graphs.Load(bytes) : null;
             return new OnnxModel(stored.Manifest, graph, prepare);
         }

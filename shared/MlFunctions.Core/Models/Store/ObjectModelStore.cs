@@ -39,7 +39,7 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     /// <summary>The most an ONNX graph may hold: it is loaded whole.</summary>
     public const long MaxGraphBytes = 1L << 30;
 
-    public async Task<StoredOnnx?> ReadOnnxAsync(string model, string version, string? runtime, CancellationToken cancellationToken)
+    public async Task<StoredOnnx?> ReadOnnxAsync(string model, string version, IGraphRunner? runner, CancellationToken cancellationToken)
     {
         try
         {
@@ -49,14 +49,17 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
                 return null;
             }
             var manifest = JsonSerializer.Deserialize(stored.Content, CoreJsonContext.Web.OnnxManifest) ?? throw new InvalidDataException("model.json is JSON null.");
-            var optimized = runtime is not null && manifest.Optimized?.Runtime == runtime;
-            var file = optimized ? OnnxFiles.Optimized : OnnxFiles.Graph;
+            var form = manifest.Optimized is not { } optimized || runner is null ? GraphForm.Original
+                : optimized.Machine == runner.Machine ? GraphForm.Native
+                : optimized.Runtime == runner.Runtime ? GraphForm.Portable
+                : GraphForm.Original;
+            var file = form switch { GraphForm.Native => OnnxFiles.Native, GraphForm.Portable => OnnxFiles.Portable, _ => OnnxFiles.Graph };
             var graph = await Objects.ReadAsync(BucketLayout.Version(model, version, file), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
                 ?? throw new InvalidDataException($"model.json has no {file} beside it.");
             var prepare = manifest.Prepare is null ? null
                 : await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Prepare), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
                     ?? throw new InvalidDataException("model.json names a prepare graph and there is no prepare.onnx beside it.");
-            return new StoredOnnx(manifest, graph.Content, prepare?.Content, optimized);
+            return new StoredOnnx(manifest, graph.Content, prepare?.Content, form);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
         {
@@ -65,11 +68,12 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     }
 
     /// <summary>Writes an ONNX version: the graphs (and the optimised one, if any), then model.json last, so the version is visible only once whole.</summary>
-    public async Task WriteOnnxAsync(OnnxManifest manifest, Stream graph, Stream? prepare, CancellationToken cancellationToken, Stream? optimized = null)
+    public async Task WriteOnnxAsync(OnnxManifest manifest, Stream graph, Stream? prepare, CancellationToken cancellationToken, OptimizedGraphs? optimized = null)
     {
         if (optimized is not null)
         {
-            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Optimized), optimized, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Portable), optimized.Portable, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Native), optimized.Native, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
         }
         if (prepare is not null)
         {
