@@ -13,11 +13,12 @@ internal static class FunctionCall
 
     public static ModelCache NoModels { get; } = new(new ObjectModelStore(NoBucket), TimeSpan.FromSeconds(1));
 
-    public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null, ModelCache? models = null, string? model = null)
+    public static Task<FunctionResponse> InvokeAsync(string function, string query, byte[] body, FunctionLimits? limits = null, string? accept = null, ModelCache? models = null, string? model = null,
+        string? contentType = null)
     {
         var catalog = FunctionCatalog.Create(limits ?? FunctionLimits.Default, models ?? NoModels, NoBucket);
         var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function {function}.");
-        var headers = accept is null ? [] : new[] { KeyValuePair.Create("Accept", accept) };
+        var headers = new[] { ("Accept", accept), ("Content-Type", contentType) }.Where(h => h.Item2 is not null).Select(h => KeyValuePair.Create(h.Item1, h.Item2!)).ToArray();
         var request = new FunctionRequest
         {
             Method = "POST",

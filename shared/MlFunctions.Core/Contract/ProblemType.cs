@@ -13,6 +13,7 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType UnsupportedImage = new("unsupported-image", "The body is not an image in a supported format", 415);
     public static readonly ProblemType ImageTruncated = new("image-truncated", "The image data ends before the image does", 422);
     public static readonly ProblemType ImageCorrupt = new("image-corrupt", "The image data cannot be decoded", 422);
+    public static readonly ProblemType InvalidMultipart = new("invalid-multipart", "The multipart/form-data body cannot be read", 400);
     public static readonly ProblemType InvalidJson = new("invalid-json", "The body is not the JSON this function takes", 400);
     public static readonly ProblemType InvalidSpec = new("invalid-spec", "The feature spec is not valid", 400);
     public static readonly ProblemType InvalidRecord = new("invalid-record", "A record does not fit the feature spec", 400);

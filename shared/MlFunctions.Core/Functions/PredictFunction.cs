@@ -62,9 +62,9 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values), CoreJsonContext.Web.PredictResponse);
     }
 
-    /// <summary>An image body: declared as image/*, or undeclared (or octet-stream) and signed as one.</summary>
+    /// <summary>An image body: declared as image/* (or a form, curl -F), or undeclared (or octet-stream) and signed as one.</summary>
     private static bool IsImage(FunctionRequest request) => request.Header("Content-Type") is { } type
-        ? type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+        ? type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || MultipartForm.Is(request)
             || (type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) && ImageSignature.Detect(request.Body.Span) is not null)
         : ImageSignature.Detect(request.Body.Span) is not null;
 
@@ -75,7 +75,7 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         {
             throw ProblemType.UnsupportedMediaType.With($"Model '{model}' scores JSON records (Content-Type application/json), not images.", "model");
         }
-        var answer = onnx.Predict(request.Body, parameters.Int("topK", 1, int.MaxValue), parameters.Float("threshold"), limits);
+        var answer = onnx.Predict(MultipartForm.SingleImage(request), parameters.Int("topK", 1, int.MaxValue), parameters.Float("threshold"), limits);
         return FunctionResponse.Json(
             new PredictResponse(onnx.Name, onnx.Version, onnx.Task, answer.Prediction is null ? null : [answer.Prediction], Embedding: answer.Embedding, Detections: answer.Detections),
             CoreJsonContext.Web.PredictResponse);

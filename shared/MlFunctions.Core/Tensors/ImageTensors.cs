@@ -14,12 +14,19 @@ public static class ImageTensors
     public static byte[] CreateLittleEndian(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits) =>
         Render(image, options, limits, TensorWriter.FromPixelsLittleEndian);
 
-    /// <summary>Where the tensor's pixels come from in the (upright) image: read from the header, no decode.</summary>
-    public static ImageTransform Transform(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits)
+    /// <summary>
+    /// The options for this image (<see cref="TensorOptions.For"/>: a stride's letterbox trimmed to it), and
+    /// where the tensor's pixels come from in the (upright) image: read from the header, no decode.
+    /// </summary>
+    public static (TensorOptions Options, ImageTransform Transform) Plan(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits)
     {
         using var source = ImageSource.Open(image, limits);
-        return ImageTransform.From(FitPlan.Create(source.Width, source.Height, options.Width, options.Height, options.Fit, options.Resize), source.Width, source.Height);
+        var fitted = options.For(source.Width, source.Height);
+        return (fitted, ImageTransform.From(FitPlan.Create(source.Width, source.Height, fitted.Width, fitted.Height, fitted.Fit, fitted.Resize), source.Width, source.Height));
     }
+
+    /// <summary>Where the tensor's pixels come from in the (upright) image.</summary>
+    public static ImageTransform Transform(ReadOnlyMemory<byte> image, TensorOptions options, FunctionLimits limits) => Plan(image, options, limits).Transform;
 
     private delegate T PixelsToTensor<out T>(ReadOnlySpan<byte> pixels, bool bgra, TensorOptions options);
 

@@ -9,9 +9,10 @@ namespace MlFunctions.Core.Tensors;
 /// channel order asked for.
 /// </summary>
 /// <param name="Resize">Cover: the shorter side is scaled to this first, then the centre is cropped (torchvision's Resize then CenterCrop).</param>
-public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor Background, TensorLayout Layout, bool Bgr, float Scale, float[] Mean, float[] Std, int? Resize = null)
+/// <param name="Stride">Pad: the box shrinks to the smallest multiple of this that holds the fitted image (YOLO's letterbox for models that take any size a multiple of their stride).</param>
+public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor Background, TensorLayout Layout, bool Bgr, float Scale, float[] Mean, float[] Std, int? Resize = null, int? Stride = null)
 {
-    public static readonly string[] Names = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output", "resize", "preset", "dtype"];
+    public static readonly string[] Names = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output", "resize", "preset", "dtype", "stride"];
 
     // The normalisations models are trained with: ImageNet's (torchvision) and OpenAI CLIP's.
     private static readonly (string Name, (float[] Mean, float[] Std)? Values)[] Presets =
@@ -42,6 +43,13 @@ public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor B
                 ? "a shorter side to resize to goes with fit=cover (resize, then crop the centre)."
                 : $"the shorter side, {shorter}, must be at least the crop's larger side, {Math.Max(width, height)}.");
         }
+        var stride = parameters.Int("stride", 1, 1024);
+        if (stride is { } step && (fit != FitMode.Pad || width % step != 0 || height % step != 0))
+        {
+            throw Parameters.Invalid("stride", fit != FitMode.Pad
+                ? "a stride goes with fit=pad (a letterbox trimmed to multiples of the stride)."
+                : $"the width and height ({width}x{height}) must be multiples of the stride, {step}.");
+        }
         return new TensorOptions(
             width,
             height,
@@ -52,7 +60,24 @@ public sealed record TensorOptions(int Width, int Height, FitMode Fit, SKColor B
             parameters.Float("scale") ?? 1f / 255f,
             parameters.FloatList("mean", 3) ?? preset?.Mean ?? [0f, 0f, 0f],
             std,
-            resize);
+            resize,
+            stride);
+    }
+
+    /// <summary>
+    /// The options for an image of <paramref name="imageWidth"/> x <paramref name="imageHeight"/> (upright):
+    /// with a stride, the box trimmed to the smallest multiples of it that hold the image scaled to fit
+    /// (the scale is unchanged: the fitting side is the box's own, already a multiple); else these.
+    /// </summary>
+    public TensorOptions For(int imageWidth, int imageHeight)
+    {
+        if (Stride is not { } stride)
+        {
+            return this;
+        }
+        var scale = Math.Min((double)Width / imageWidth, (double)Height / imageHeight);
+        int Trim(int side, int box) => Math.Min(box, (int)Math.Ceiling(Math.Max(1, Math.Round(side * scale)) / stride) * stride);
+        return this with { Width = Trim(imageWidth, Width), Height = Trim(imageHeight, Height) };
     }
 
     public int[] Shape => Layout == TensorLayout.Nchw ? [1, 3, Height, Width] : [1, Height, Width, 3];
