@@ -22,12 +22,46 @@ public static class LocalHost
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync($"serve: {e.Message}").ConfigureAwait(false);
-            return 2;
+            return Cli.LocalCommands.UsageError;
+        }
+        if (!PortIsFree(Address(args), Port(args)))
+        {
+            await Console.Error.WriteLineAsync(InUse(args)).ConfigureAwait(false);
+            return 1;
         }
         await SampleModel.EnsureAsync(BucketStore(args), app.Logger, CancellationToken.None).ConfigureAwait(false);
         await SampleImageModel.EnsureAsync(BucketStore(args), app.Services.GetRequiredService<FunctionServices>().Registration, app.Logger, CancellationToken.None).ConfigureAwait(false);
-        await app.RunAsync().ConfigureAwait(false);
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync(InUse(args)).ConfigureAwait(false);
+            return 1;
+        }
         return 0;
+    }
+
+    private static string InUse(string[] args) => $"serve: {Address(args)}:{Port(args)} is in use (is another host running?); stop it, or pick another port with --port N.";
+
+    /// <summary>Whether the port can be bound now: asked before Kestrel, whose own failure comes with a logged stack trace.</summary>
+    private static bool PortIsFree(System.Net.IPAddress address, int port)
+    {
+        if (port == 0)
+        {
+            return true;
+        }
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(address, port);
+            probe.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The bucket folder: '--bucket DIR', else MLF_BUCKET, else ./bucket.</summary>

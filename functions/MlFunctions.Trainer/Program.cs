@@ -13,10 +13,4 @@ if (args.Length == 0 && (ServerMode.IsAzure || ServerMode.IsGoogle))
     return await ServerMode.RunAsync();
 }
 #endif
-return args.FirstOrDefault() switch
-{
-    "train" => await TrainCommand.RunAsync(args[1..], Console.Out, Console.Error),
-    "retrain" => await RetrainCommand.RunAsync(args[1..], Console.Out, Console.Error),
-    "register" => await RegisterCommand.RunAsync(args[1..], Console.Out, Console.Error),
-    _ => TrainCommand.Usage(Console.Error),
-};
+return await TrainerCommands.InvokeAsync(args);

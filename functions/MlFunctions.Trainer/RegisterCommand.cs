@@ -15,43 +15,26 @@ namespace MlFunctions.Trainer;
 /// </summary>
 internal static class RegisterCommand
 {
-    private const string UsageLine = "usage: MlFunctions.Trainer register --model NAME --graph model.onnx --manifest model.json [--prepare prepare.onnx] [--bucket DIR]";
-
-    public static async Task<int> RunAsync(string[] args, TextWriter console, TextWriter log)
+    public static async Task<int> RunAsync(string model, string graph, string manifest, string? prepare, string? folder, TextWriter console, TextWriter log)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (i + 1 >= args.Length || !args[i].StartsWith("--", StringComparison.Ordinal) || args[i] is not ("--model" or "--graph" or "--manifest" or "--prepare" or "--bucket"))
-            {
-                await log.WriteLineAsync($"register: unexpected '{args[i]}'.\n{UsageLine}").ConfigureAwait(false);
-                return 2;
-            }
-            options[args[i][2..]] = args[i + 1];
-        }
-        if (!options.TryGetValue("model", out var model) || !options.TryGetValue("graph", out var graph) || !options.TryGetValue("manifest", out var manifest))
-        {
-            await log.WriteLineAsync(UsageLine).ConfigureAwait(false);
-            return 2;
-        }
         if (!ModelNames.IsValid(model))
         {
             await log.WriteLineAsync($"register: '{model}' is not a model name: 1 to 64 letters, digits, '.', '-' or '_'.").ConfigureAwait(false);
-            return 2;
+            return TrainerCommands.UsageError;
         }
-        foreach (var file in new[] { graph, manifest }.Concat(options.TryGetValue("prepare", out var p) ? [p] : []))
+        foreach (var file in new[] { graph, manifest }.Concat(prepare is null ? [] : [prepare]))
         {
             if (!File.Exists(file))
             {
                 await log.WriteLineAsync($"register: there is no file '{file}'.").ConfigureAwait(false);
-                return 2;
+                return TrainerCommands.UsageError;
             }
         }
-        var bucket = new LocalFolderStore(options.GetValueOrDefault("bucket") ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+        var bucket = new LocalFolderStore(folder ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
         var name = Path.GetFileNameWithoutExtension(graph);
         name = ModelNames.IsValid(name) ? name : "model";
         await CopyAsync(bucket, graph, $"imports/{model}/{name}.onnx").ConfigureAwait(false);
-        if (options.TryGetValue("prepare", out var prepare))
+        if (prepare is not null)
         {
             await CopyAsync(bucket, prepare, $"imports/{model}/{name}.prepare.onnx").ConfigureAwait(false);
         }

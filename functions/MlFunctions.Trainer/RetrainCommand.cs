@@ -10,21 +10,19 @@ namespace MlFunctions.Trainer;
 /// </summary>
 internal static class RetrainCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter console, TextWriter log)
+    public static async Task<int> RunAsync(string manifest, string? folder, bool rerun, TextWriter console, TextWriter log)
     {
-        var rerun = args.Contains("--rerun");
-        var rest = args.Where(a => a != "--rerun").ToArray();
-        if (rest.Length is not (1 or 3) || (rest.Length == 3 && rest[1] != "--bucket"))
+        if (Core.Storage.BucketLayout.ParseJob(manifest) is null)
         {
-            await log.WriteLineAsync("usage: MlFunctions.Trainer retrain jobs/MODEL/JOB-ID.job.json [--bucket DIR] [--rerun]").ConfigureAwait(false);
-            return 2;
+            await log.WriteLineAsync($"retrain: '{manifest}' is not a job manifest's key: jobs/MODEL/JOB-ID.job.json, relative to the bucket.").ConfigureAwait(false);
+            return TrainerCommands.UsageError;
         }
-        var bucket = new LocalFolderStore(rest.Length == 3 ? rest[2] : Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
+        var bucket = new LocalFolderStore(folder ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
         var clock = Stopwatch.StartNew();
         var job = new RetrainJob(bucket, line => log.WriteLine($"[{clock.Elapsed.TotalSeconds,5:F1}s] {line}"), timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable));
         var status = rerun
-            ? await job.RerunAsync(rest[0], CancellationToken.None).ConfigureAwait(false)
-            : await job.RunAsync(rest[0], CancellationToken.None).ConfigureAwait(false);
+            ? await job.RerunAsync(manifest, CancellationToken.None).ConfigureAwait(false)
+            : await job.RunAsync(manifest, CancellationToken.None).ConfigureAwait(false);
         if (status is null)
         {
             return 1;

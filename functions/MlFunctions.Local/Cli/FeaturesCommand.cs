@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MlFunctions.Core.Contract;
@@ -13,37 +14,57 @@ namespace MlFunctions.Local.Cli;
 /// </summary>
 internal static class FeaturesCommand
 {
-    public static int Run(string[] args, TextWriter console, TextWriter log)
+    public static Command Create()
+    {
+        var csv = new Argument<string>("csv") { Description = "The CSV file (RFC 4180, with a header)." };
+        var spec = new Option<string>("--spec") { Description = "A feature spec (JSON); fitted first if it is not fitted.", Required = true, HelpName = "spec.json" };
+        var output = new Option<string>("--out") { Description = "Where the vectors go (CSV with a header of feature names); standard output by default.", HelpName = "vectors.csv" };
+        var command = new Command("features", "Feature specs: propose one from a CSV, fit one, or apply one (the default: features data.csv --spec spec.json).") { csv, spec, output };
+        command.SetAction(result => Guard(() => Transform(Existing(result.GetValue(csv)!), ReadSpec(result.GetValue(spec)!), result.GetValue(output), Console.Out, Console.Error)));
+
+        var proposeCsv = new Argument<string>("csv") { Description = "The CSV file." };
+        var exclude = new Option<string>("--exclude") { Description = "Columns to leave out, comma-separated.", HelpName = "col1,col2" };
+        var propose = new Command("propose", "Print a proposed feature spec for the CSV (from its first 2,000 rows).") { proposeCsv, exclude };
+        propose.SetAction(result => Guard(() =>
+        {
+            using var table = CsvTable.Open(Existing(result.GetValue(proposeCsv)!));
+            Console.Out.WriteLine(FeatureSpecJson.Write(SpecProposer.Propose(table, result.GetValue(exclude)?.Split(',') ?? [])));
+        }));
+
+        var fitCsv = new Argument<string>("csv") { Description = "The CSV file." };
+        var fitSpec = new Option<string>("--spec") { Description = "The spec to fit (the proposed one when left out).", HelpName = "spec.json" };
+        var fitOut = new Option<string>("--out") { Description = "Where the fitted spec goes.", Required = true, HelpName = "fitted.json" };
+        var fit = new Command("fit", "Fit a spec to the CSV (streamed, in constant memory) and print its statistics.") { fitCsv, fitSpec, fitOut };
+        fit.SetAction(result => Guard(() =>
+        {
+            var path = Existing(result.GetValue(fitCsv)!);
+            var fitted = Fit(path, result.GetValue(fitSpec) is { } specPath ? ReadSpec(specPath) : null, Console.Error);
+            File.WriteAllText(result.GetValue(fitOut)!, FeatureSpecJson.Write(fitted));
+            PrintSummary(fitted, Console.Out);
+        }));
+        command.Subcommands.Add(propose);
+        command.Subcommands.Add(fit);
+        return command;
+    }
+
+    /// <summary>Runs a features action: a missing file is a usage error (2), a spec or CSV that does not hold is the work failing (1).</summary>
+    private static int Guard(Action action)
     {
         try
         {
-            var action = args.FirstOrDefault() is "propose" or "fit" ? args[0] : "transform";
-            var line = CommandLine.Parse(action == "transform" ? args : args[1..]);
-            var csv = line.Positional.Count == 1 ? line.Positional[0] : throw new ArgumentException("give one CSV file.");
-            switch (action)
-            {
-                case "propose":
-                    using (var table = CsvTable.Open(csv))
-                    {
-                        console.WriteLine(FeatureSpecJson.Write(SpecProposer.Propose(table, line.Option("exclude")?.Split(',') ?? [])));
-                    }
-                    return 0;
-                case "fit":
-                    var fitted = Fit(csv, line.Option("spec") is { } specPath ? FeatureSpecJson.Read(File.ReadAllText(specPath)) : null, log);
-                    File.WriteAllText(line.Require("out"), FeatureSpecJson.Write(fitted));
-                    PrintSummary(fitted, console);
-                    return 0;
-                default:
-                    Transform(csv, FeatureSpecJson.Read(File.ReadAllText(line.Require("spec"))), line.Option("out"), console, log);
-                    return 0;
-            }
+            action();
+            return 0;
         }
         catch (Exception e) when (e is ProblemException or ArgumentException or IOException)
         {
-            log.WriteLine($"features: {e.Message}");
-            return e is ProblemException ? 1 : 2;
+            Console.Error.WriteLine($"features: {e.Message}");
+            return e is ProblemException ? 1 : LocalCommands.UsageError;
         }
     }
+
+    private static string Existing(string path) => File.Exists(path) ? path : throw new FileNotFoundException($"there is no file '{path}'.");
+
+    private static FeatureSpec ReadSpec(string path) => FeatureSpecJson.Read(File.ReadAllText(Existing(path)));
 
     private static FeatureSpec Fit(string csv, FeatureSpec? spec, TextWriter log)
     {

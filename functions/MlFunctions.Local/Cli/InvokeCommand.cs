@@ -10,11 +10,15 @@ namespace MlFunctions.Local.Cli;
 /// </summary>
 internal static class InvokeCommand
 {
-    public static async Task<int> RunAsync(string function, string[] args, TextReader input, TextWriter console, TextWriter log)
+    public static async Task<int> RunAsync(string function, string path, TextReader input, TextWriter console, TextWriter log)
     {
-        var path = args.FirstOrDefault() ?? "-";
+        if (path != "-" && !File.Exists(path))
+        {
+            await log.WriteLineAsync($"{function}: there is no file '{path}' (give a JSON request file, or - for standard input).").ConfigureAwait(false);
+            return LocalCommands.UsageError;
+        }
         var body = path == "-" ? await input.ReadToEndAsync().ConfigureAwait(false) : await File.ReadAllTextAsync(path).ConfigureAwait(false);
-        var catalog = FunctionServices.Create(Environment.GetEnvironmentVariable, FunctionLimits.Azure, LocalHost.BucketStore(args)).Catalog;
+        var catalog = FunctionServices.Create(Environment.GetEnvironmentVariable, FunctionLimits.Azure, LocalHost.BucketStore([])).Catalog;
         var descriptor = catalog.Find(function) ?? throw new ArgumentException($"No function '{function}'.");
         var request = new FunctionRequest { Method = descriptor.Method, Path = descriptor.Route, Body = Encoding.UTF8.GetBytes(body) };
         var response = await new FunctionPipeline(catalog).InvokeAsync(descriptor, request, CancellationToken.None).ConfigureAwait(false);

@@ -7,28 +7,25 @@ namespace MlFunctions.Local.Cli;
 /// <summary>resize &lt;files or folders&gt; --out DIR [options]: the resize function over files, with progress.</summary>
 internal static class ResizeCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter console, CancellationToken cancellationToken)
+    /// <param name="parameters">The resize function's parameters (width, height, fit, format, quality, background).</param>
+    public static async Task<int> RunAsync(string[] paths, string output, IReadOnlyDictionary<string, string> parameters, TextWriter console, CancellationToken cancellationToken)
     {
         var limits = FunctionLimits.FromSettings(Environment.GetEnvironmentVariable, FunctionLimits.Azure);
-        CommandLine line;
         ResizeOptions options;
-        string output;
         try
         {
-            line = CommandLine.Parse(args);
-            output = line.Require("out");
-            options = ResizeOptions.Parse(new Parameters(line.Except("out")), limits);
+            options = ResizeOptions.Parse(new Parameters(parameters), limits);
         }
-        catch (Exception e) when (e is ProblemException or ArgumentException)
+        catch (ProblemException e)
         {
-            await console.WriteLineAsync($"resize: {e.Message}").ConfigureAwait(false);
-            return 2;
+            await Console.Error.WriteLineAsync($"resize: {e.Message}").ConfigureAwait(false);
+            return LocalCommands.UsageError;
         }
-        var inputs = ImageFiles.Find(line.Positional);
+        var inputs = ImageFiles.Find(paths);
         if (inputs.Count == 0)
         {
-            await console.WriteLineAsync("resize: no image files found in the paths given.").ConfigureAwait(false);
-            return 2;
+            await Console.Error.WriteLineAsync($"resize: no image files in {string.Join(", ", paths)}.").ConfigureAwait(false);
+            return LocalCommands.UsageError;
         }
         Directory.CreateDirectory(output);
         var total = Stopwatch.StartNew();

@@ -18,8 +18,8 @@ public static class MultipartForm
         request.Header("Content-Type")?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>
-    /// The image a function takes: the body, or, for a form (curl -F image=@photo.jpg), its one part.
-    /// A form of several parts is a 400: the tensor function is the one that takes several.
+    /// The image a function takes: the body, or, for a form (curl -F image=@photo.jpg), the part named
+    /// "image", else the first file part, else the only part. A form with none of these says what it holds.
     /// </summary>
     public static ReadOnlyMemory<byte> SingleImage(FunctionRequest request)
     {
@@ -27,10 +27,11 @@ public static class MultipartForm
         {
             return request.Body;
         }
-        var parts = Read(request, 2);
-        return parts.Count == 1
-            ? parts[0].Content
-            : throw Invalid(parts.Count == 0 ? "the form has no part: send the image as one." : "the form has more than one part; send one image (the tensor function takes several).");
+        var parts = Read(request, 64);
+        var image = parts.FirstOrDefault(p => p.Name == "image") ?? parts.FirstOrDefault(p => p.FileName is not null) ?? (parts.Count == 1 ? parts[0] : null);
+        return image?.Content ?? throw Invalid(parts.Count == 0
+            ? "the form has no part: send the image as one (curl -F image=@photo.jpg)."
+            : $"the form has no field named 'image' and no file among its fields ({string.Join(", ", parts.Select(p => p.Name ?? "unnamed"))}).");
     }
 
     /// <summary>The parts, at most <paramref name="maxParts"/>; a body that is not well-formed is an invalid-multipart problem.</summary>
@@ -66,8 +67,7 @@ public static class MultipartForm
             }
             if (parts.Count == maxParts)
             {
-                throw maxParts < 2 ? Invalid("the form has more parts than the function takes.")
-                    : ProblemType.OverBudget.With($"The form has more than {maxParts} parts, the most one request may send.", "body");
+                throw ProblemType.OverBudget.With($"The form has more than {maxParts} parts, the most one request may send.", "body");
             }
             parts.Add(Part(body.Slice(position, end), parts.Count));
             position += end + next.Length;

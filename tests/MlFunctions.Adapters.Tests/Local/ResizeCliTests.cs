@@ -35,7 +35,7 @@ public sealed class ResizeCliTests : IDisposable
         var result = await ProcessRunner.RunAsync("dotnet", [LocalDll, "resize", RepoPaths.ExifImages, "--out", _out, "--width", "64", "--fit", "squash"], TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("'fit'", result.Output);
+        Assert.Contains("'fit'", result.Error);
         Assert.Empty(Directory.GetFiles(_out));
     }
 

@@ -99,17 +99,24 @@ public sealed class TensorBatchTests
     }
 
     [Fact]
-    public async Task Resize_takes_a_form_of_one_image_as_its_body_and_refuses_two()
+    public async Task Resize_takes_the_forms_image_field_or_its_first_file_and_says_what_a_form_without_one_holds()
     {
         var (one, oneType) = Form(("red.png", Red));
-        var (two, twoType) = Form(("red.png", Red), ("blue.jpg", Blue));
+        using var mixed = new MultipartFormDataContent { { new StringContent("a note"), "caption" }, { new ByteArrayContent(Red), "upload", "red.png" }, { new ByteArrayContent(Blue), "other", "blue.jpg" } };
+        using var named = new MultipartFormDataContent { { new ByteArrayContent(Blue), "first", "blue.jpg" }, { new ByteArrayContent(Red), "image" } };
+        using var fields = new MultipartFormDataContent { { new StringContent("a note"), "caption" }, { new StringContent("b"), "tag" } };
 
-        var fromForm = await FunctionCall.InvokeAsync("resize", "width=10&height=10&format=png", one, contentType: oneType);
         var fromBody = await FunctionCall.InvokeAsync("resize", "width=10&height=10&format=png", Red);
-        var refused = await FunctionCall.InvokeAsync("resize", "width=10&height=10", two, contentType: twoType);
+        var fromForm = await FunctionCall.InvokeAsync("resize", "width=10&height=10&format=png", one, contentType: oneType);
+        var firstFile = await FunctionCall.InvokeAsync("resize", "width=10&height=10&format=png", await mixed.ReadAsByteArrayAsync(), contentType: mixed.Headers.ContentType!.ToString());
+        var imageField = await FunctionCall.InvokeAsync("resize", "width=10&height=10&format=png", await named.ReadAsByteArrayAsync(), contentType: named.Headers.ContentType!.ToString());
+        var none = await FunctionCall.InvokeAsync("resize", "width=10&height=10", await fields.ReadAsByteArrayAsync(), contentType: fields.Headers.ContentType!.ToString());
 
         Assert.Equal(200, fromForm.Status);
         Assert.Equal(fromBody.Body.ToArray(), fromForm.Body.ToArray());
-        Assert.Equal((400, "body"), (refused.Status, FunctionCall.Problem(refused).GetProperty("parameter").GetString()));
+        Assert.Equal(fromBody.Body.ToArray(), firstFile.Body.ToArray());
+        Assert.Equal(fromBody.Body.ToArray(), imageField.Body.ToArray());
+        Assert.Equal((400, "body"), (none.Status, FunctionCall.Problem(none).GetProperty("parameter").GetString()));
+        Assert.Contains("caption, tag", FunctionCall.Problem(none).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }
