@@ -19,6 +19,12 @@ if (args is ["function-json", var folder])
     FunctionJson.WriteAll(catalog, folder);
     return 0;
 }
+// MlFunctions.Azure event-grid-filters CONTAINER: the deploy script's subject filters for on-upload, one a line.
+if (args is ["event-grid-filters", var container])
+{
+    Console.Out.Write(string.Join('\n', FunctionJson.SubjectFilters(catalog, container)) + "\n");
+    return 0;
+}
 
 // One handler serves every function, images among them.
 SkiaWarmUp.BeginFor(null);

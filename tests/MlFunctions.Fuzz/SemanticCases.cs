@@ -4,8 +4,8 @@ using System.Text.Json;
 
 namespace MlFunctions.Fuzz;
 
-/// <summary>One generated request: its query, body and route model (or object key, for an event).</summary>
-internal sealed record SemanticCase(string Query, byte[] Body, string? Model = null);
+/// <summary>One generated request: its query, body and route model (or object key, for an event), and its Content-Type.</summary>
+internal sealed record SemanticCase(string Query, byte[] Body, string? Model = null, string? ContentType = null);
 
 /// <summary>
 /// Requests generated from each function's schema: the right shape, with values from
@@ -15,7 +15,7 @@ internal sealed record SemanticCase(string Query, byte[] Body, string? Model = n
 internal static class SemanticCases
 {
     private static readonly string[] ImageParameters = ["width", "height", "fit", "format", "quality", "background"];
-    private static readonly string[] TensorParameters = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output"];
+    private static readonly string[] TensorParameters = ["width", "height", "fit", "background", "layout", "channels", "scale", "mean", "std", "output", "stride", "resize", "preset", "dtype"];
     private static readonly string[] Kinds = ["numeric", "categorical", "text", "boolean", "ignore", "NUMERIC", "", "datetime"];
     private static readonly string[] PenguinColumns = ["Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)", "Sex"];
     private static readonly string[] ModelNames = ["penguins", "penguins\n", "penguins%0A", "Penguins", "..", "a/b", "", "x", "🐧", "penguins ", new string('p', 65), "nope"];
@@ -36,8 +36,166 @@ internal static class SemanticCases
         {
             query.Add(query.Count > 0 ? query[0] : "width=1"); // a repeated parameter
         }
+        if (v.Chance(0.3))
+        {
+            // A form: no parts, one, a few, or hundreds; empty parts, parts that are not images, odd boundaries, cut short.
+            var (form, type) = Form(v, images, v.Count(0, 1, 2, 3, 8, 300));
+            return new SemanticCase(string.Join('&', query), form, ContentType: type);
+        }
         return new SemanticCase(string.Join('&', query), v.Pick(images));
     }
+
+    private static (byte[] Body, string ContentType) Form(HostileValues v, byte[][] images, int parts)
+    {
+        var boundary = v.Pick(["b0undary", "x", new string('-', 70), new string('b', 71), "", "with space", "\"quoted\""]);
+        var body = new MemoryStream();
+        void Write(string text) => body.Write(Encoding.UTF8.GetBytes(text));
+        for (var i = 0; i < parts; i++)
+        {
+            Write($"--{boundary}\r\n");
+            var name = v.Chance(0.8) ? "image" : v.Text();
+            Write(v.Chance(0.9) ? $"Content-Disposition: form-data; name=\"{name}\"{(v.Chance(0.7) ? $"; filename=\"p{i}.jpg\"" : "")}\r\n" : "Content-Disposition\r\n");
+            Write(v.Chance(0.9) ? "\r\n" : "");
+            body.Write(v.Chance(0.85) ? v.Pick(images) : v.Chance(0.5) ? [] : Encoding.UTF8.GetBytes(v.Text()));
+            Write("\r\n");
+        }
+        if (v.Chance(0.9))
+        {
+            Write($"--{boundary}--\r\n");
+        }
+        var bytes = body.ToArray();
+        return (v.Chance(0.1) ? bytes[..(bytes.Length / 2)] : bytes, v.Chance(0.9) ? $"multipart/form-data; boundary={boundary}" : "multipart/form-data");
+    }
+
+    /// <summary>An image (raw or a form) to an ONNX model: a classifier, a detector, a records model, or none.</summary>
+    public static SemanticCase PredictImage(HostileValues v, byte[][] images)
+    {
+        var query = new List<string>();
+        foreach (var (name, value) in new[] { ("topK", v.NumberText()), ("threshold", v.NumberText()), ("version", v.Pick(ModelNames)) }.Where(_ => v.Chance(0.3)))
+        {
+            query.Add($"{name}={Uri.EscapeDataString(value)}");
+        }
+        var model = v.Pick(["colours", "detector", "colours", "detector", "penguins", "nope"]);
+        if (v.Chance(0.3))
+        {
+            var (form, type) = Form(v, images, v.Count(0, 1, 2, 3));
+            return new SemanticCase(string.Join('&', query), form, model, type);
+        }
+        return new SemanticCase(string.Join('&', query), v.Pick(images), model, v.Pick(["image/jpeg", "image/png", "application/octet-stream", "text/plain"]));
+    }
+
+    /// <summary>An ONNX manifest for an import: the right shape, hostile values (names, sizes, labels, tasks, layouts, a feature spec).</summary>
+    public static SemanticCase Manifest(HostileValues v) => v.Chance(0.2) ? FittingManifest(v) : new("", HostileValues.Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("task", v.Pick(["image-classification", "object-detection", "image-embedding", "multiclass", "regression", "binary", "", "IMAGE-CLASSIFICATION", v.Text()]));
+        foreach (var (member, names) in new[] { ("input", new[] { "image", "images", "features", "", v.Text() }), ("output", new[] { "logits", "output0", "scores", v.Text() }) })
+        {
+            json.WritePropertyName(member);
+            v.Maybe(json, () =>
+            {
+                json.WriteStartObject();
+                json.WriteString("name", v.Pick(names));
+                if (v.Chance(0.3))
+                {
+                    json.WriteStartArray("shape");
+                    for (var d = v.Count(0, 1, 2, 4, 9); d > 0; d--)
+                    {
+                        json.WriteNumberValue(v.Chance(0.5) ? v.Random.Next(-2, 20) : Math.Min(int.MaxValue, Math.Abs(v.Whole())));
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+            });
+        }
+        if (v.Chance(0.8))
+        {
+            json.WritePropertyName("image");
+            v.Maybe(json, () =>
+            {
+                json.WriteStartObject();
+                foreach (var name in new[] { "width", "height" }.Where(_ => v.Chance(0.7)))
+                {
+                    json.WriteNumber(name, v.Chance(0.5) ? v.Pick([16, 64, 8192, 0, -1]) : Math.Min(int.MaxValue, Math.Abs(v.Whole())));
+                }
+                foreach (var name in new[] { "fit", "layout", "channels", "background" }.Where(_ => v.Chance(0.3)))
+                {
+                    json.WriteString(name, v.Pick(["pad", "cover", "fill", "nchw", "nhwc", "bgr", "#727272", "", v.Text()]));
+                }
+                json.WriteEndObject();
+            });
+        }
+        if (v.Chance(0.3))
+        {
+            json.WritePropertyName("features");
+            v.Maybe(json, () => Spec(v, json));
+        }
+        if (v.Chance(0.8))
+        {
+            json.WritePropertyName("labels");
+            v.Maybe(json, () =>
+            {
+                json.WriteStartArray();
+                for (var i = v.Count(0, 1, 2, 3, 3, 4, 20_000); i > 0; i--)
+                {
+                    json.WriteStringValue(v.Chance(0.9) ? v.Pick(["warm", "leafy", "cold", "person", "dog"]) : v.Text());
+                }
+                json.WriteEndArray();
+            });
+        }
+        if (v.Chance(0.4))
+        {
+            json.WritePropertyName("detection");
+            v.Maybe(json, () =>
+            {
+                json.WriteStartObject();
+                json.WriteString("layout", v.Pick(["yolov8", "yolov5", "rows", "ssd", ""]));
+                json.WriteString("boxes", v.Pick(["xyxy", "cxcywh", "xywh"]));
+                json.WriteNumber("confidence", v.Number());
+                json.WriteNumber("iou", v.Number());
+                json.WriteNumber("maxDetections", Math.Max(int.MinValue, Math.Min(int.MaxValue, v.Whole())));
+                json.WriteEndObject();
+            });
+        }
+        foreach (var name in new[] { "activation", "version" }.Where(_ => v.Chance(0.2)))
+        {
+            json.WriteString(name, name == "version" ? v.Pick(ModelNames) : v.Pick(["softmax", "sigmoid", "none", "relu"]));
+        }
+        json.WriteEndObject();
+    }), v.Pick(["colours-head", "detector-head", "linear"]));
+
+    /// <summary>A manifest that fits the classification head but for a version name, a promote flag and topK-sized labels that may not.</summary>
+    private static SemanticCase FittingManifest(HostileValues v) => new("", HostileValues.Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("task", "image-classification");
+        json.WriteStartObject("input");
+        json.WriteString("name", "image");
+        json.WriteEndObject();
+        json.WriteStartObject("output");
+        json.WriteString("name", "logits");
+        json.WriteEndObject();
+        json.WriteStartObject("image");
+        json.WriteNumber("width", 16);
+        json.WriteNumber("height", 16);
+        json.WriteString("fit", "fill");
+        json.WriteEndObject();
+        json.WriteStartArray("labels");
+        foreach (var label in v.Chance(0.8) ? ["warm", "leafy", "cold"] : new[] { "warm", "warm", "cold" })
+        {
+            json.WriteStringValue(label);
+        }
+        json.WriteEndArray();
+        if (v.Chance(0.5))
+        {
+            json.WriteString("version", v.Pick(ModelNames));
+        }
+        if (v.Chance(0.3))
+        {
+            json.WriteBoolean("promote", v.Chance(0.5));
+        }
+        json.WriteEndObject();
+    }), "colours-head");
 
     private static string ImageValue(HostileValues v, string name) => name switch
     {

@@ -34,8 +34,10 @@ internal static class SemanticRun
         var bucket = new LocalFolderStore(bucketFolder);
         await Targets.TrainPenguinsAsync(bucket);
         var limits = FunctionLimits.Azure;
-        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromMinutes(10));
+        var graphs = new Onnx.OnnxGraphRunner();
+        var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromMinutes(10), graphs: graphs);
         var catalog = FunctionCatalog.Create(limits, models, bucket);
+        await OnnxTargets.RegisterAsync(bucket, new Core.Models.Onnx.OnnxRegistration(limits, graphs));
         var fault = new AsyncLocal<StrongBox<Exception?>>();
         var pipeline = new FunctionPipeline(catalog, (_, e) => fault.Value?.Value = e);
         var onUpload = new OnUploadFunction(limits, models, ImageVariant.Parse(null, limits));
@@ -47,6 +49,8 @@ internal static class SemanticRun
             Http(pipeline, fault, "features", SemanticCases.Features),
             Http(pipeline, fault, "format", SemanticCases.Format),
             Http(pipeline, fault, "predict", SemanticCases.Predict),
+            Http(pipeline, fault, "predict", v => SemanticCases.PredictImage(v, images), "predict-image"),
+            new("onnx-import", SemanticCases.Manifest, c => OnnxTargets.ImportAsync(bucket, onUpload, c)),
             Http(pipeline, fault, "jobs", SemanticCases.Jobs),
             new("s3-event+on-upload", SemanticCases.S3Event, async c =>
             {
@@ -149,10 +153,10 @@ internal static class SemanticRun
         return counts[2] + counts[3] > 0 || slowest > Slowest || growth > MemoryBound;
     }
 
-    private static Target Http(FunctionPipeline pipeline, AsyncLocal<StrongBox<Exception?>> fault, string name, Func<HostileValues, SemanticCase> generate)
+    private static Target Http(FunctionPipeline pipeline, AsyncLocal<StrongBox<Exception?>> fault, string name, Func<HostileValues, SemanticCase> generate, string? target = null)
     {
         var function = pipeline.Catalog.Find(name)!;
-        return new Target(name, generate, async c =>
+        return new Target(target ?? name, generate, async c =>
         {
             var box = new StrongBox<Exception?>();
             fault.Value = box;
@@ -160,6 +164,7 @@ internal static class SemanticRun
             {
                 Method = function.Method, Path = function.Route, Query = FunctionRequest.ParseQuery(c.Query), Body = c.Body,
                 RouteValues = c.Model is null ? FunctionRequest.Map([]) : FunctionRequest.Map([KeyValuePair.Create("model", c.Model)]),
+                Headers = c.ContentType is null ? FunctionRequest.Map([]) : FunctionRequest.Map([KeyValuePair.Create("Content-Type", c.ContentType)]),
             };
             var response = await pipeline.InvokeAsync(function, request, CancellationToken.None).ConfigureAwait(false);
             if (response.Status is >= 400 and < 500 && JsonDocument.Parse(response.Body).RootElement is var problem)

@@ -39,6 +39,10 @@ public sealed class OnnxModel : ServedModel, IDisposable
         {
             throw new InvalidDataException($"task '{manifest.Task}' is not one of: {string.Join(", ", ImageTasks.Concat(ModelTask.All))}.");
         }
+        if (manifest.Input is not { Name.Length: > 0 } || manifest.Output is not { Name.Length: > 0 })
+        {
+            throw new InvalidDataException("the manifest needs 'input' and 'output', each with the graph's tensor name.");
+        }
         if ((manifest.Prepare is null) != (prepare is null))
         {
             throw new InvalidDataException("the manifest names a prepare graph and there is none, or there is one it does not name.");
