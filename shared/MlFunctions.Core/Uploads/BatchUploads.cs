@@ -11,7 +11,7 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Core.Uploads;
 
 /// <summary>
-/// batch/&lt;model&gt;/&lt;file&gt;.csv -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl: one line per input row, in
+/// batch/&lt;model&gt;/&lt;file&gt;.csv (or .jsonl, JSON Lines) -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl: one line per input row, in
 /// input order, scored by the champion's bundle. A row that does not fit the spec gets a line with its
 /// problem, so line n is always row n. A file that cannot be scored at all (no model, a missing column,
 /// broken CSV) gets predictions/&lt;model&gt;/&lt;file&gt;.status.json instead.
@@ -46,19 +46,24 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
         }
     }
 
-    private long Score(Stream csv, Stream output, BundleScorer scorer, string key, CancellationToken cancellationToken)
+    /// <summary>A JSON Lines batch (.jsonl or .ndjson): one object a line, a bad line its own problem line.</summary>
+    public static bool IsJsonLines(string key) =>
+        key.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || key.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
+
+    private long Score(Stream source, Stream output, BundleScorer scorer, string key, CancellationToken cancellationToken)
     {
         var bundle = scorer.Bundle;
         var vectorizer = scorer.Vectorizer;
         var features = new float[vectorizer.Width];
         var scores = new double[scorer.Outputs];
         var options = bundle.Labels is null ? null : FormatOptions.Create(bundle.Labels, Activation.None, null, null);
-        using var table = CsvTable.Open(new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true));
+        using var table = IsJsonLines(key) ? null : CsvTable.Open(new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true));
+        var rows = table is null ? JsonLines.Rows(source, vectorizer.Columns) : table.Rows(vectorizer.Columns).Select(r => ((IRow?)r, (ProblemException?)null));
         // Lines are gathered into 64 KiB writes: a write into the upload's pipe is a hand-over, too dear per line.
         using var lines = new BufferedStream(output, 1 << 16);
         using var writer = new Utf8JsonWriter(lines, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
         long row = 0;
-        foreach (var record in table.Rows(vectorizer.Columns))
+        foreach (var (record, problem) in rows)
         {
             row++;
             if ((row & 0xFFFF) == 0)
@@ -69,7 +74,7 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
             PredictionLine line;
             try
             {
-                vectorizer.Transform(record, features, row);
+                vectorizer.Transform(record ?? throw problem!, features, row);
                 scorer.Predict(features, scores);
                 line = options is null
                     ? new PredictionLine(row, Value: scores[0])

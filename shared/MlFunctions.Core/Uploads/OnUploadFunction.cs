@@ -50,9 +50,9 @@ public sealed class OnUploadFunction
         {
             ["incoming", "images", .. var path] => _images.HandleAsync(store, upload.Key, string.Join('/', path), cancellationToken),
             ["training", var model, var file] when IsCsv(file) && IsModel(model) => _training.HandleAsync(store, upload, model, cancellationToken),
-            ["batch", var model, var file] when IsCsv(file) && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, cancellationToken),
+            ["batch", var model, var file] when (IsCsv(file) || (BatchUploads.IsJsonLines(file) && file.Length > 6)) && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, cancellationToken),
             ["imports", var model, var file] when IsImportManifest(file) && IsModel(model) => _imports.HandleAsync(store, upload.Key, model, file[..^".json".Length], cancellationToken),
-            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, "not under incoming/images/, training/<model>/*.csv, batch/<model>/*.csv or imports/<model>/*.json")),
+            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, "not under incoming/images/, training/<model>/*.csv, batch/<model>/*.csv or *.jsonl, or imports/<model>/*.json")),
         };
     }
 

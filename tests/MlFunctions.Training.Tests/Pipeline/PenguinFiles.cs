@@ -44,4 +44,32 @@ internal static class PenguinFiles
         rows[broken - 1] = string.Join(',', cells);
         return (Encoding.UTF8.GetBytes(string.Join('\n', [Lines[0].Split(',', 2)[1], .. rows]) + "\n"), rows.Count, broken);
     }
+
+    /// <summary>
+    /// The batch's rows as JSON Lines (numbers as numbers, "NA" as null, the broken row's text kept),
+    /// with what the format allows and what a careless export adds: a blank line, a line that is not
+    /// JSON, a line that is not an object, and a line longer than the limit. Rows are numbered by their
+    /// non-blank lines; the indexes of the bad ones (1-based) come back too.
+    /// </summary>
+    public static (byte[] Jsonl, int Rows, int[] Bad) JsonLinesBatch()
+    {
+        var (csv, _, _) = Batch();
+        var lines = Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        var output = new List<string>();
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var fields = header.Zip(cells, (name, cell) => $"{System.Text.Json.JsonSerializer.Serialize(name)}: {Value(cell)}");
+            output.Add("{" + string.Join(", ", fields) + "}");
+        }
+        output.Insert(5, "");                                   // blank: not a row
+        output.Insert(10, "{\"Island\": \"Dream\", oops}");       // row 10: not JSON
+        output.Insert(20, "[1, 2, 3]");                        // row 20: not an object
+        output.Insert(30, "{\"Island\": \"" + new string('x', 1 << 20) + "\"}"); // row 30: over 1 MiB
+        return (Encoding.UTF8.GetBytes(string.Join("\r\n", output)), output.Count - 1, [10, 20, 30]);
+    }
+
+    private static string Value(string cell) =>
+        cell is "NA" or "" ? "null" : double.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? cell : System.Text.Json.JsonSerializer.Serialize(cell);
 }

@@ -170,6 +170,29 @@ public abstract class PipelineScenarios(ITestOutputHelper output)
         Assert.All(labels, label => Assert.Contains(label, new[] { "Adelie", "Chinstrap", "Gentoo" }));
         Assert.True(labels.Count(l => l == "Adelie") >= 35, "the first 40 rows of penguins.csv are Adelie penguins");
     }
+
+    [Fact]
+    public async Task A_json_lines_batch_scores_as_its_csv_does_and_each_bad_line_is_its_own_problem()
+    {
+        var bucket = await BucketAsync();
+        await ModelPublisher.TrainAsync(RepoPaths.Penguins, new Core.Models.ModelSpec { Task = "multiclass", Label = "Species" }, PipelineBucket.Model, bucket.Store, promote: true, output.WriteLine, CancellationToken.None);
+        var (jsonl, rows, bad) = PenguinFiles.JsonLinesBatch();
+        await bucket.DeliverAsync(await bucket.DropAsync("batch/penguins/as-csv.csv", PenguinFiles.Batch().Csv));
+
+        var outcome = await bucket.DeliverAsync(await bucket.DropAsync("batch/penguins/week-48.jsonl", jsonl));
+
+        Assert.Equal(UploadResults.Processed, outcome.Result);
+        JsonElement[] Lines(StoredObject stored) => [.. Encoding.UTF8.GetString(stored.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
+        var lines = Lines((await bucket.Store.ReadAsync("predictions/penguins/week-48.jsonl", CancellationToken.None))!);
+        var fromCsv = Lines((await bucket.Store.ReadAsync("predictions/penguins/as-csv.jsonl", CancellationToken.None))!);
+        Assert.Equal(rows, lines.Length);
+        Assert.Equal(Enumerable.Range(1, rows), lines.Select(l => l.GetProperty("row").GetInt32()));
+        Assert.All(bad, row => Assert.True(lines[row - 1].TryGetProperty("problem", out _), $"line {row} should be a problem"));
+        // The good lines, in order, are the CSV's rows: the same predictions, to the digit.
+        var good = lines.Where((_, i) => !bad.Contains(i + 1)).Select(l => l.TryGetProperty("prediction", out var p) ? p.ToString() : l.GetProperty("problem").GetProperty("type").ToString());
+        var csv = fromCsv.Select(l => l.TryGetProperty("prediction", out var p) ? p.ToString() : l.GetProperty("problem").GetProperty("type").ToString());
+        Assert.Equal(csv, good);
+    }
 }
 
 public sealed class LocalFolderPipelineTests(ITestOutputHelper output) : PipelineScenarios(output), IDisposable
