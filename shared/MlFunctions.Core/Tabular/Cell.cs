@@ -22,8 +22,9 @@ public enum CellType
 /// <summary>One value of a record, from JSON or CSV.</summary>
 public readonly record struct Cell(CellType Type, double Number = 0, string? Text = null)
 {
-    // The markers pandas and R read as missing too; "NA" as a category would need quoting as text.
-    private static readonly string[] MissingMarkers = ["", "NA", "N/A", "NaN", "null", "NULL"];
+    // The markers pandas and R read as missing too, and SAS's and Stata's "." (the penguins data has one
+    // in Sex); "NA" as a category would need quoting as text.
+    private static readonly string[] MissingMarkers = ["", "NA", "N/A", "NaN", "null", "NULL", "."];
 
     public static Cell Absent => new(CellType.Absent);
 

@@ -37,6 +37,9 @@ public sealed class FeatureFitterTests
         var fitted = FitPenguins().Columns.ToDictionary(c => c.Name);
 
         Assert.Equal(["Adelie", "Chinstrap", "Gentoo"], fitted["Species"].Fitted!.Categories!);
+        // One penguin's Sex is "." in the file (SAS's missing value): missing, not a third sex.
+        Assert.Equal(["MALE", "FEMALE"], fitted["Sex"].Fitted!.Categories!.Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(File.ReadLines(RepoPaths.Penguins).Skip(1).Count(l => l.Split(',')[^1] is "" or "NA" or "."), fitted["Sex"].Fitted!.Missing);
         var beak = fitted["Beak Length (mm)"].Fitted!;
         Assert.Equal(2, beak.Missing);
         Assert.Equal(342, beak.Count);
