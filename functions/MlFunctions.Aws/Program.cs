@@ -8,8 +8,25 @@ using MlFunctions.Lambda;
 using MlFunctions.Storage.Aws;
 
 // The Lambda custom runtime: _HANDLER names the catalog function this deployment serves.
-using var runtime = new RuntimeApiClient(Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API")
-    ?? throw new InvalidOperationException("AWS_LAMBDA_RUNTIME_API is not set: this binary runs under Lambda or its emulator."));
+if (args is ["--help"] or ["-h"])
+{
+    Console.Out.Write("""
+        bootstrap: the MlFunctions Lambda custom runtime (Native AOT). Lambda starts it; it takes no arguments.
+          AWS_LAMBDA_RUNTIME_API  the Runtime API's host:port (set by Lambda)
+          _HANDLER                the function: resize, tensor, features, format, predict, jobs or on-upload
+          MLF_BUCKET              the S3 bucket (or, with MLF_STORAGE=folder, a folder); MLF_MAX_* the limits
+
+        """);
+    return 0;
+}
+if (args.Length > 0 || Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API") is not { Length: > 0 } api)
+{
+    Console.Error.WriteLine(args.Length > 0
+        ? $"bootstrap: it takes no arguments, not '{args[0]}' (--help says what it reads)."
+        : "bootstrap: AWS_LAMBDA_RUNTIME_API is not set: this is a Lambda custom runtime, started by Lambda (or its emulator); --help says more.");
+    return 2;
+}
+using var runtime = new RuntimeApiClient(api);
 LambdaBootstrap bootstrap;
 try
 {

@@ -13,6 +13,23 @@ Func<string, string?> setting = Environment.GetEnvironmentVariable;
 var services = FunctionServices.Create(setting, FunctionLimits.Azure, BucketChoice.Open(setting, lazy: true, new StoreKind("azure-blob", BlobObjectStore.FromEnvironment)));
 var catalog = services.Catalog;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.Out.Write("""
+        MlFunctions.Azure: the Azure Functions custom handler (Native AOT). The Functions host starts it with no arguments.
+          FUNCTIONS_CUSTOMHANDLER_PORT  the port the host forwards requests to (set by the host)
+          AzureWebJobsStorage, MLF_BUCKET  the storage account and container; MLF_MAX_* the limits
+        MlFunctions.Azure function-json DIR             writes every function's function.json (the publish script runs it)
+        MlFunctions.Azure event-grid-filters CONTAINER  prints on-upload's Event Grid subject filters (the deploy script runs it)
+
+        """);
+    return 0;
+}
+if (args.Length > 0 && args is not ["function-json", _] and not ["event-grid-filters", _])
+{
+    Console.Error.WriteLine($"MlFunctions.Azure: '{string.Join(' ', args)}' is not a command: function-json DIR, event-grid-filters CONTAINER, or nothing (--help says more).");
+    return 2;
+}
 // MlFunctions.Azure function-json DIR: the publish step writes every function's function.json.
 if (args is ["function-json", var folder])
 {

@@ -8,6 +8,20 @@ using MlFunctions.Hosting;
 using MlFunctions.Storage.Gcp;
 
 // The Functions Framework contract: FUNCTION_TARGET names the function, PORT the port (8080).
+if (args.Length > 0)
+{
+    var help = args is ["--help"] or ["-h"];
+    (help ? Console.Out : Console.Error).Write(help
+        ? """
+            MlFunctions.Gcp: a Cloud Run / Cloud Functions service on the Functions Framework contract (Native AOT). It takes no arguments.
+              FUNCTION_TARGET  the function: resize, tensor, features, format, predict, jobs or on-upload
+              PORT             the port (8080)
+              MLF_BUCKET       the GCS bucket (or, with MLF_STORAGE=folder, a folder); MLF_MAX_* the limits
+
+            """
+        : $"MlFunctions.Gcp: it takes no arguments, not '{args[0]}' (--help says what it reads).\n");
+    return help ? 0 : 2;
+}
 Func<string, string?> setting = Environment.GetEnvironmentVariable;
 // The bucket: GCS (MLF_BUCKET, made on first use; STORAGE_EMULATOR_HOST for another server), unless
 // MLF_STORAGE=folder points MLF_BUCKET at a folder.

@@ -70,6 +70,42 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string, string[], int, string> AotBinaries => new()
+    {
+        { "MlFunctions.Aws", "bootstrap", ["--help"], 0, "_HANDLER" },
+        { "MlFunctions.Aws", "bootstrap", [], 2, "AWS_LAMBDA_RUNTIME_API is not set" },
+        { "MlFunctions.Aws", "bootstrap", ["serve"], 2, "takes no arguments" },
+        { "MlFunctions.Azure", "MlFunctions.Azure", ["--help"], 0, "event-grid-filters" },
+        { "MlFunctions.Azure", "MlFunctions.Azure", ["--port", "80"], 2, "is not a command" },
+        { "MlFunctions.Gcp", "MlFunctions.Gcp", ["--help"], 0, "FUNCTION_TARGET" },
+        { "MlFunctions.Gcp", "MlFunctions.Gcp", ["resize"], 2, "takes no arguments" },
+    };
+
+    /// <summary>The AOT binaries the platforms start: --help says what they read, and a misuse is one line and exit 2 (the bootstrap used to abort with a stack trace, the Azure handler to serve on 8080 for --help).</summary>
+    [Theory]
+    [MemberData(nameof(AotBinaries))]
+    public async Task The_platform_binaries_explain_themselves_and_refuse_misuse_in_one_line(string project, string binary, string[] args, int exitCode, string says)
+    {
+        var path = await AotPublisher.PublishAsync("functions", project, binary);
+        var start = new System.Diagnostics.ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(exitCode, process.ExitCode);
+        Assert.Contains(says, exitCode == 0 ? await output : await error, StringComparison.Ordinal);
+        if (exitCode != 0)
+        {
+            Assert.Single((await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
     [Fact]
     public async Task A_port_in_use_is_one_sentence()
     {
