@@ -8,5 +8,5 @@ namespace MlFunctions.Adapters.Tests;
 internal static class TestCatalog
 {
     public static FunctionCatalog Instance { get; } =
-        FunctionCatalog.Create(FunctionLimits.Default, new LocalFolderStore(Path.Combine(Path.GetTempPath(), "mlf-no-models")), TimeSpan.FromSeconds(1));
+        FunctionCatalog.Create(FunctionLimits.Default, new LocalFolderStore(Path.Combine(AppContext.BaseDirectory, "no-models")), TimeSpan.FromSeconds(1));
 }

@@ -8,8 +8,8 @@ namespace MlFunctions.Core.Tests;
 /// <summary>Calls a catalog function through the pipeline, as an adapter would.</summary>
 internal static class FunctionCall
 {
-    /// <summary>A model store with no models, for functions that do not need one.</summary>
-    public static LocalFolderStore NoBucket { get; } = new(Path.Combine(Path.GetTempPath(), "mlf-no-models"));
+    /// <summary>A model store with no models, for functions that do not need one (inside the build output: nothing left in the temporary folder).</summary>
+    public static LocalFolderStore NoBucket { get; } = new(Path.Combine(AppContext.BaseDirectory, "no-models"));
 
     public static ModelCache NoModels { get; } = new(new ObjectModelStore(NoBucket), TimeSpan.FromSeconds(1));
 
