@@ -14,9 +14,9 @@ namespace MlFunctions.Onnx;
 /// <remarks>
 /// Graphs run with every optimisation (ORT_ENABLE_ALL), as ONNX Runtime's default: its last level lays
 /// convolutions out for the CPU's vector width (NCHWc), a third faster on ResNet18 here. A graph
-/// optimised at registration comes in two forms: portable (ONNX, up to the extended level: fusions any
-/// CPU runs), loaded with the last level still to do; and native (the ORT format, every level, for this
-/// kind of CPU), loaded as it is and in place, on a machine of the same kind only.
+/// optimised at registration comes in two forms: portable (up to the extended level, fusions any CPU
+/// runs), loaded with the last level still to do; and native (every level, for this kind of CPU), loaded
+/// as it is, on a machine of the same kind only.
 /// </remarks>
 public sealed class OnnxGraphRunner : IGraphRunner
 {
@@ -35,21 +35,9 @@ public sealed class OnnxGraphRunner : IGraphRunner
     public IGraph Load(byte[] model, GraphForm form = GraphForm.Original)
     {
         var options = Options(form == GraphForm.Native ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL);
-        byte[]? pinned = null;
-        if (form == GraphForm.Native)
-        {
-            // The ORT format, used where it lies: the session keeps pointing into these bytes (its weights
-            // included) instead of copying them, which takes a cold ResNet18 session from about 120 ms to 20.
-            // So they live on the pinned heap, never moved, for as long as the graph.
-            pinned = GC.AllocateUninitializedArray<byte>(model.Length, pinned: true);
-            model.CopyTo(pinned, 0);
-            model = pinned;
-            options.AddSessionConfigEntry("session.use_ort_model_bytes_directly", "1");
-            options.AddSessionConfigEntry("session.use_ort_model_bytes_for_initializers", "1");
-        }
         try
         {
-            return new OnnxGraph(new InferenceSession(model, options), options, pinned);
+            return new OnnxGraph(new InferenceSession(model, options), options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -59,22 +47,15 @@ public sealed class OnnxGraphRunner : IGraphRunner
     }
 
     public OptimizedGraphs Optimize(byte[] model) =>
-        new(Save(model, GraphOptimizationLevel.ORT_ENABLE_EXTENDED, ortFormat: false), Save(model, GraphOptimizationLevel.ORT_ENABLE_ALL, ortFormat: true));
+        new(Save(model, GraphOptimizationLevel.ORT_ENABLE_EXTENDED), Save(model, GraphOptimizationLevel.ORT_ENABLE_ALL));
 
-    /// <summary>
-    /// The graph as ONNX Runtime optimises it at <paramref name="level"/>: in ONNX's own format (the
-    /// portable one, optimised further when loaded), or in the ORT format (the native one, loaded in place).
-    /// </summary>
-    private static byte[] Save(byte[] model, GraphOptimizationLevel level, bool ortFormat)
+    /// <summary>The graph as ONNX Runtime optimises it at <paramref name="level"/>, in ONNX's own format (which loads faster here than the ORT format).</summary>
+    private static byte[] Save(byte[] model, GraphOptimizationLevel level)
     {
         // ONNX Runtime writes an optimised graph only to a file.
-        var path = Path.Combine(Path.GetTempPath(), $"mlf-optimized-{Guid.NewGuid():N}{(ortFormat ? ".ort" : ".onnx")}");
+        var path = Path.Combine(Path.GetTempPath(), $"mlf-optimized-{Guid.NewGuid():N}.onnx");
         using var options = Options(level);
         options.OptimizedModelFilePath = path;
-        if (ortFormat)
-        {
-            options.AddSessionConfigEntry("session.save_model_format", "ORT");
-        }
         // The native form is meant for this kind of CPU only: no warning to log about it.
         options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         try
@@ -102,8 +83,7 @@ public sealed class OnnxGraphRunner : IGraphRunner
         InterOpNumThreads = 1,
     };
 
-    /// <param name="pinned">The bytes an ORT-format session points into, kept alive as long as it.</param>
-    private sealed class OnnxGraph(InferenceSession session, SessionOptions options, byte[]? pinned) : IGraph
+    private sealed class OnnxGraph(InferenceSession session, SessionOptions options) : IGraph
     {
         public IReadOnlyDictionary<string, GraphTensor> Inputs { get; } = Describe(session.InputMetadata);
 
@@ -122,7 +102,6 @@ public sealed class OnnxGraphRunner : IGraphRunner
         {
             session.Dispose();
             options.Dispose();
-            GC.KeepAlive(pinned);
         }
 
         private static Dictionary<string, GraphTensor> Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>

@@ -59,7 +59,7 @@ internal static class OnnxBenchmark
         Console.WriteLine($"ResNet18 load ({graph.Length / 1e6:F1} MB graph), median of {runs}, {runner.Machine}:");
         Console.WriteLine($"  model.onnx, every optimisation while loading          {plain,8:F1} ms");
         Console.WriteLine($"  model.optimized.onnx, the CPU's layouts while loading {portable,8:F1} ms   ({plain / portable:F2}x faster)");
-        Console.WriteLine($"  model.native.ort, nothing left to do                 {native,8:F1} ms   ({plain / native:F2}x faster)");
+        Console.WriteLine($"  model.native.onnx, nothing left to do                 {native,8:F1} ms   ({plain / native:F2}x faster)");
     }
 
     private static async Task PredictAsync(TimeSpan duration)

@@ -13,6 +13,6 @@ public static class OnnxFiles
     /// <summary>The graph as registration optimised it, for any CPU (<see cref="OnnxManifest.Optimized"/>): what a cold start loads when its runtime matches.</summary>
     public const string Portable = "model.optimized.onnx";
 
-    /// <summary>The graph as registration optimised it for its own kind of CPU, in the ORT format: what a cold start loads, in place, on such a machine.</summary>
-    public const string Native = "model.native.ort";
+    /// <summary>The graph as registration optimised it for its own kind of CPU: what a cold start loads on such a machine.</summary>
+    public const string Native = "model.native.onnx";
 }

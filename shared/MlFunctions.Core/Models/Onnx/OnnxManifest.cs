@@ -53,7 +53,7 @@ public sealed record OnnxManifest
     /// <summary>object-detection: how the output is laid out and filtered.</summary>
     public OnnxDetectionOutput? Detection { get; init; }
 
-    /// <summary>Set at registration: the graph optimised once (model.optimized.onnx, model.native.ort), and what can load them.</summary>
+    /// <summary>Set at registration: the graph optimised once (model.optimized.onnx, model.native.onnx), and what can load them.</summary>
     public OnnxOptimized? Optimized { get; init; }
 
     /// <summary>image-embedding: scale the vector to unit length, so that a dot product is the cosine similarity.</summary>

@@ -8,7 +8,7 @@ namespace MlFunctions.Core.Models.Onnx;
 
 /// <summary>
 /// Registers an ONNX model as a version: the graph is optimised once (model.optimized.onnx for any
-/// CPU, model.native.ort for machines like this one: what cold starts load), loaded as it will be served, the manifest checked against it (names, element types,
+/// CPU, model.native.onnx for machines like this one: what cold starts load), loaded as it will be served, the manifest checked against it (names, element types,
 /// shapes, labels, feature spec), run once on a sample (an image, or a record of nulls), and written
 /// as models/&lt;model&gt;/&lt;version&gt;/ with model.json last. It becomes the champion if there is none, or
 /// if the manifest asks ("promote": true), by a conditional write. Imports from the bucket and the
