@@ -25,22 +25,7 @@ public sealed class ImagePredictLambdaTests : IAsyncLifetime
     public async Task The_aot_bootstrap_embeds_an_image_as_the_local_host_does()
     {
         var photo = File.ReadAllBytes(RepoPaths.ExifImage("Landscape_6"));
-        var answer = await _emulator.InvokeAsync(JsonSerializer.Serialize(new
-        {
-            version = "2.0",
-            routeKey = "POST /api/predict/{model}",
-            rawPath = "/api/predict/resnet18",
-            rawQueryString = "",
-            headers = new Dictionary<string, string> { ["content-type"] = "image/jpeg" },
-            pathParameters = new Dictionary<string, string> { ["model"] = "resnet18" },
-            requestContext = new { http = new { method = "POST", path = "/api/predict/resnet18" }, requestId = "r-1" },
-            body = Convert.ToBase64String(photo),
-            isBase64Encoded = true,
-        }));
-        Assert.False(answer.IsError, answer.Body);
-        var response = JsonDocument.Parse(answer.Body).RootElement;
-        Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
-        var aot = JsonDocument.Parse(response.GetProperty("body").GetString()!).RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        var aot = (await ImagePredictEvent.InvokeAsync(_emulator, "resnet18", photo)).GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
 
         await using var local = new LocalImagePredictor(_bucket);
         var jit = await local.EmbedAsync(photo);

@@ -87,26 +87,7 @@ public sealed class ClassifierEverywhereTests : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private async Task<JsonElement> LambdaAsync()
-    {
-        var answer = await _emulator.InvokeAsync(JsonSerializer.Serialize(new
-        {
-            version = "2.0",
-            routeKey = "POST /api/predict/{model}",
-            rawPath = "/api/predict/colours",
-            rawQueryString = "topK=3",
-            queryStringParameters = new Dictionary<string, string> { ["topK"] = "3" },
-            headers = new Dictionary<string, string> { ["content-type"] = "image/jpeg" },
-            pathParameters = new Dictionary<string, string> { ["model"] = "colours" },
-            requestContext = new { http = new { method = "POST", path = "/api/predict/colours" }, requestId = "r-1" },
-            body = Convert.ToBase64String(_image),
-            isBase64Encoded = true,
-        }));
-        Assert.False(answer.IsError, answer.Body);
-        var response = JsonDocument.Parse(answer.Body).RootElement;
-        Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
-        return JsonDocument.Parse(response.GetProperty("body").GetString()!).RootElement.Clone();
-    }
+    private Task<JsonElement> LambdaAsync() => ImagePredictEvent.InvokeAsync(_emulator, "colours", _image, "topK=3");
 
     private async Task<JsonElement> LocalAsync()
     {
