@@ -32,7 +32,7 @@ internal static class TrainerCommands
 
     private static Command Train()
     {
-        var data = new Option<string>("--data") { Description = "The training CSV.", Required = true, HelpName = "data.csv" };
+        var data = new Option<string>("--data") { Description = "The training data: CSV, JSON Lines (.jsonl, .ndjson) or Parquet, by extension.", Required = true, HelpName = "data.csv" };
         var spec = new Option<string>("--spec") { Description = "The model spec: task, label, trainer, feature spec, metric.", Required = true, HelpName = "model.json" };
         var model = new Option<string>("--model") { Description = "The model's name: 1 to 64 letters, digits, '.', '-' or '_'.", Required = true, HelpName = "NAME" };
         var bucket = Bucket();

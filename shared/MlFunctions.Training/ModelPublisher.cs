@@ -8,10 +8,10 @@ namespace MlFunctions.Training;
 public static class ModelPublisher
 {
     public static async Task<(TrainingResult Result, bool Promoted)> TrainAsync(
-        string csv, ModelSpec spec, string name, IObjectStore bucket, bool promote, Action<string> log, CancellationToken cancellationToken)
+        string data, ModelSpec spec, string name, IObjectStore bucket, bool promote, Action<string> log, CancellationToken cancellationToken)
     {
         var store = new ObjectModelStore(bucket);
-        var result = ModelTrainer.Train(csv, spec, name, log);
+        var result = ModelTrainer.Train(data, spec, name, log);
         var bundle = result.Bundle;
         await store.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
         log($"Wrote {BucketLayout.Version(name, bundle.Version, "")}");

@@ -9,35 +9,35 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Training;
 
 /// <summary>
-/// Trains a model from a CSV and a model spec: a seeded holdout split, the feature spec fitted on the
+/// Trains a model from a data file (CSV, JSON Lines or Parquet) and a model spec: a seeded holdout split, the feature spec fitted on the
 /// training rows only, ML.NET on the vectors, holdout metrics, and the bundle that Core scores.
 /// </summary>
 public static class ModelTrainer
 {
     /// <param name="tag">Ends the version name (a job id); the data's hash when left out.</param>
-    public static TrainingResult Train(string csv, ModelSpec spec, string name, Action<string>? log = null, string? tag = null)
+    public static TrainingResult Train(string data, ModelSpec spec, string name, Action<string>? log = null, string? tag = null)
     {
         log ??= _ => { };
         spec.Validate();
         var clock = Stopwatch.StartNew();
         var seed = spec.Seed ?? 42;
         var holdout = spec.Holdout ?? 0.2;
-        var features = spec.Features ?? Propose(csv, spec.Label);
-        var table = TrainingTable.Load(csv, features.Columns.Select(c => c.Name).ToArray(), spec.Label);
-        log($"Read {table.Labels.Count:N0} rows from {Path.GetFileName(csv)} ({table.SkippedRows:N0} without a '{spec.Label}' skipped)");
+        var features = spec.Features ?? Propose(data, spec.Label);
+        var table = TrainingTable.Load(data, features.Columns.Select(c => c.Name).ToArray(), spec.Label);
+        log($"Read {table.Labels.Count:N0} rows from {Path.GetFileName(data)} ({table.SkippedRows:N0} without a '{spec.Label}' skipped)");
 
         var (train, test) = Split(table.Labels.Count, holdout, seed);
         var vectorizer = new FeatureVectorizer(FeatureFitter.Fit(features, table.Rows(train, features.Columns.Select(c => c.Name).ToArray())));
         float[][] Vectorize(int[] rows) => table.Rows(rows, vectorizer.Columns).Select((row, i) => vectorizer.Transform(row, rows[i])).ToArray();
-        var data = new TaskData(Vectorize(train), train.Select(i => table.Labels[i]).ToArray(), Vectorize(test), test.Select(i => table.Labels[i]).ToArray(), vectorizer.Width, seed);
+        var taskData = new TaskData(Vectorize(train), train.Select(i => table.Labels[i]).ToArray(), Vectorize(test), test.Select(i => table.Labels[i]).ToArray(), vectorizer.Width, seed);
         log($"Fitted {vectorizer.Width} features on {train.Length:N0} training rows; {test.Length:N0} rows held out");
 
         var ml = new MLContext(seed);
         var outcome = spec.Task switch
         {
-            ModelTask.Binary => BinaryTraining.Train(ml, spec, data),
-            ModelTask.Multiclass => MulticlassTraining.Train(ml, spec, data),
-            _ => RegressionTraining.Train(ml, spec, data),
+            ModelTask.Binary => BinaryTraining.Train(ml, spec, taskData),
+            ModelTask.Multiclass => MulticlassTraining.Train(ml, spec, taskData),
+            _ => RegressionTraining.Train(ml, spec, taskData),
         };
         log($"Trained {outcome.Trainer} in {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -60,13 +60,13 @@ public static class ModelTrainer
                 ["mlfunctions"] = typeof(ModelTrainer).Assembly.GetName().Version?.ToString() ?? "unknown",
             }),
         };
-        return new TrainingResult(bundle, ml, outcome.Model, outcome.Schema, data.TestFeatures, new HoldoutSet(table, test));
+        return new TrainingResult(bundle, ml, outcome.Model, outcome.Schema, taskData.TestFeatures, new HoldoutSet(table, test));
     }
 
-    /// <summary>A spec proposed from the CSV, without the label column.</summary>
-    public static FeatureSpec Propose(string csv, string label)
+    /// <summary>A spec proposed from the data file, without the label column.</summary>
+    public static FeatureSpec Propose(string data, string label)
     {
-        using var table = CsvTable.Open(csv);
+        using var table = TableFiles.Open(data);
         var proposed = SpecProposer.Propose(table, [label]);
         return new FeatureSpec(proposed.Columns.Where(c => c.Name != label).ToArray());
     }

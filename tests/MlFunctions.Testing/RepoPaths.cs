@@ -10,6 +10,9 @@ public static class RepoPaths
     /// <summary>samples/penguins.csv, which the product ships as its sample data.</summary>
     public static string Penguins => Path.Combine(Root, "samples", "penguins.csv");
 
+    /// <summary>samples/penguins.parquet: the same rows, written by arrow-rs (samples/README.md).</summary>
+    public static string PenguinsParquet => Path.Combine(Root, "samples", "penguins.parquet");
+
     public static string Artifacts => Path.Combine(Root, "artifacts");
 
     public static string ExifImage(string name) => Path.Combine(ExifImages, name + ".jpg");

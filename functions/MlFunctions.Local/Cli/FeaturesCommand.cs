@@ -8,33 +8,34 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Local.Cli;
 
 /// <summary>
-/// features propose &lt;csv&gt; [--exclude a,b]: print a proposed spec.
-/// features fit &lt;csv&gt; [--spec spec.json] --out fitted.json: fit a spec (proposed when none is given).
-/// features &lt;csv&gt; --spec spec.json [--out vectors.csv]: feature vectors as CSV (fitting the spec first if it is not fitted).
+/// features propose &lt;data&gt; [--exclude a,b]: print a proposed spec.
+/// features fit &lt;data&gt; [--spec spec.json] --out fitted.json: fit a spec (proposed when none is given).
+/// features &lt;data&gt; --spec spec.json [--out vectors.csv]: feature vectors as CSV (fitting the spec first if it is not fitted).
+/// The data is a CSV, JSON Lines or Parquet file, told apart by extension.
 /// </summary>
 internal static class FeaturesCommand
 {
     public static Command Create()
     {
-        var csv = new Argument<string>("csv") { Description = "The CSV file (RFC 4180, with a header)." };
+        var csv = new Argument<string>("data") { Description = "The data: CSV (RFC 4180, with a header), JSON Lines (.jsonl, .ndjson) or Parquet." };
         var spec = new Option<string>("--spec") { Description = "A feature spec (JSON); fitted first if it is not fitted.", Required = true, HelpName = "spec.json" };
         var output = new Option<string>("--out") { Description = "Where the vectors go (CSV with a header of feature names); standard output by default.", HelpName = "vectors.csv" };
-        var command = new Command("features", "Feature specs: propose one from a CSV, fit one, or apply one (the default: features data.csv --spec spec.json).") { csv, spec, output };
+        var command = new Command("features", "Feature specs: propose one from a data file, fit one, or apply one (the default: features data.csv --spec spec.json).") { csv, spec, output };
         command.SetAction(result => Guard(() => Transform(Existing(result.GetValue(csv)!), ReadSpec(result.GetValue(spec)!), result.GetValue(output), Console.Out, Console.Error)));
 
-        var proposeCsv = new Argument<string>("csv") { Description = "The CSV file." };
+        var proposeCsv = new Argument<string>("data") { Description = "The data file: .csv, .jsonl, .ndjson or .parquet." };
         var exclude = new Option<string>("--exclude") { Description = "Columns to leave out, comma-separated.", HelpName = "col1,col2" };
-        var propose = new Command("propose", "Print a proposed feature spec for the CSV (from its first 2,000 rows).") { proposeCsv, exclude };
+        var propose = new Command("propose", "Print a proposed feature spec for the data (from its first 2,000 rows).") { proposeCsv, exclude };
         propose.SetAction(result => Guard(() =>
         {
-            using var table = CsvTable.Open(Existing(result.GetValue(proposeCsv)!));
+            using var table = TableFiles.Open(Existing(result.GetValue(proposeCsv)!));
             Console.Out.WriteLine(FeatureSpecJson.Write(SpecProposer.Propose(table, result.GetValue(exclude)?.Split(',') ?? [])));
         }));
 
-        var fitCsv = new Argument<string>("csv") { Description = "The CSV file." };
+        var fitCsv = new Argument<string>("data") { Description = "The data file: .csv, .jsonl, .ndjson or .parquet." };
         var fitSpec = new Option<string>("--spec") { Description = "The spec to fit (the proposed one when left out).", HelpName = "spec.json" };
         var fitOut = new Option<string>("--out") { Description = "Where the fitted spec goes.", Required = true, HelpName = "fitted.json" };
-        var fit = new Command("fit", "Fit a spec to the CSV (streamed, in constant memory) and print its statistics.") { fitCsv, fitSpec, fitOut };
+        var fit = new Command("fit", "Fit a spec to the data (streamed, in constant memory) and print its statistics.") { fitCsv, fitSpec, fitOut };
         fit.SetAction(result => Guard(() =>
         {
             var path = Existing(result.GetValue(fitCsv)!);
@@ -70,11 +71,11 @@ internal static class FeaturesCommand
     {
         if (spec is null)
         {
-            using var sample = CsvTable.Open(csv);
+            using var sample = TableFiles.Open(csv);
             spec = SpecProposer.Propose(sample);
         }
         var clock = Stopwatch.StartNew();
-        using var table = CsvTable.Open(csv);
+        using var table = TableFiles.Open(csv);
         var fitted = FeatureFitter.Fit(spec, table.Rows(spec.Columns.Select(c => c.Name).ToArray()),
             new Progress<long>(rows => log.WriteLine($"  fitted {rows:N0} rows ({rows / clock.Elapsed.TotalSeconds:N0} rows/s)")));
         log.WriteLine($"Fitted {table.RowsRead:N0} rows in {clock.Elapsed.TotalSeconds:F2} s.");
@@ -88,7 +89,7 @@ internal static class FeaturesCommand
         using var output = outPath is null ? null : new StreamWriter(outPath);
         var writer = output ?? console;
         writer.WriteLine(string.Join(',', vectorizer.Names.Select(Core.Formatting.PredictionCsv.Field)));
-        using var table = CsvTable.Open(csv);
+        using var table = TableFiles.Open(csv);
         var vector = new float[vectorizer.Width];
         long row = 0;
         foreach (var record in table.Rows(vectorizer.Columns))

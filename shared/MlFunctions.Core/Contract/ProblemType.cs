@@ -19,6 +19,7 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType InvalidRecord = new("invalid-record", "A record does not fit the feature spec", 400);
     public static readonly ProblemType InvalidScores = new("invalid-scores", "The scores cannot be formatted", 400);
     public static readonly ProblemType InvalidCsv = new("invalid-csv", "The CSV cannot be read", 400);
+    public static readonly ProblemType InvalidParquet = new("invalid-parquet", "The Parquet file cannot be read", 400);
     public static readonly ProblemType MissingColumn = new("missing-column", "A column the spec needs is missing", 400);
     public static readonly ProblemType TooManyRecords = new("too-many-records", "The request has more records than the limit", 413);
     public static readonly ProblemType OverBudget = new("over-budget", "The request asks for more work than the budget allows", 413);

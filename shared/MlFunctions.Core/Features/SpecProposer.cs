@@ -12,7 +12,7 @@ public static class SpecProposer
     public const int SampleRows = 2_000;
     private const int MaxDistinct = 50;
 
-    public static FeatureSpec Propose(CsvTable table, IReadOnlyCollection<string>? exclude = null)
+    public static FeatureSpec Propose(ITable table, IReadOnlyCollection<string>? exclude = null)
     {
         var names = table.Header.Select(h => h.Trim()).ToArray();
         var profiles = names.Select(_ => new Profile()).ToArray();

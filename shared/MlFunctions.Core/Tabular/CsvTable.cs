@@ -7,7 +7,7 @@ namespace MlFunctions.Core.Tabular;
 /// A CSV file read one row at a time (RFC 4180: a header row, quoted fields with commas, quotes and
 /// newlines inside), so that memory does not grow with the file.
 /// </summary>
-public sealed class CsvTable : IDisposable
+public sealed class CsvTable : ITable
 {
     private readonly CsvDataReader _reader;
     private readonly string[] _trimmedHeader;
@@ -76,6 +76,10 @@ public sealed class CsvTable : IDisposable
             throw ProblemType.InvalidCsv.With($"CSV row {RowsRead + 1} cannot be read: {e.Message}");
         }
     }
+
+    /// <summary>A CSV has no record-level problems to pass on: a row that cannot be read ends the file (a 400).</summary>
+    public IEnumerable<(IRow? Row, ProblemException? Problem)> RowsOrProblems(IReadOnlyList<string> columns) =>
+        Rows(columns).Select(r => ((IRow?)r, (ProblemException?)null));
 
     public void Dispose() => _reader.Dispose();
 

@@ -4,7 +4,7 @@ using MlFunctions.Core.Contract;
 namespace MlFunctions.Core.Tabular;
 
 /// <summary>
-/// JSON Lines (one JSON object a line, UTF-8) read from a stream as rows, line by line, each line's
+/// JSON Lines (one JSON object a line, UTF-8) read from a stream as records, line by line, each line's
 /// bytes bounded: a line longer than <see cref="MaxLineBytes"/>, or one that is not a JSON object, is
 /// that row's problem, and the next line is read as usual. Blank lines are skipped, as the format allows.
 /// </summary>
@@ -12,8 +12,8 @@ public static class JsonLines
 {
     public const int MaxLineBytes = 1 << 20;
 
-    /// <summary>The rows, each with the columns asked for, or the problem of its line (numbered from 1).</summary>
-    public static IEnumerable<(IRow? Row, ProblemException? Problem)> Rows(Stream stream, IReadOnlyList<string> columns)
+    /// <summary>Each line's object (cloned: it outlives the line's buffer), or the problem of its line (numbered from 1).</summary>
+    public static IEnumerable<(JsonElement Record, ProblemException? Problem)> Records(Stream stream)
     {
         var buffer = new byte[64 * 1024];
         var line = new MemoryStream();
@@ -52,16 +52,16 @@ public static class JsonLines
             }
         }
 
-        // The line gathered so far as a row or its problem; null for a blank line, which is not a row.
-        (IRow? Row, ProblemException? Problem)? Emit()
+        // The line gathered so far as a record or its problem; null for a blank line, which is not a record.
+        (JsonElement Record, ProblemException? Problem)? Emit()
         {
             number++;
             var row = tooLong
-                ? (null, ProblemType.InvalidRecord.With($"Line {number} is longer than {MaxLineBytes:N0} bytes.", "line", number))
-                : Parse(line.GetBuffer().AsMemory(0, (int)line.Length), columns, number);
+                ? (default, ProblemType.InvalidRecord.With($"Line {number} is longer than {MaxLineBytes:N0} bytes.", "line", number))
+                : Parse(line.GetBuffer().AsMemory(0, (int)line.Length), number);
             line.SetLength(0);
             tooLong = false;
-            if (row is { Row: null, Problem: null })
+            if (row is { Record.ValueKind: JsonValueKind.Undefined, Problem: null })
             {
                 number--;
                 return null;
@@ -70,23 +70,23 @@ public static class JsonLines
         }
     }
 
-    private static (IRow? Row, ProblemException? Problem) Parse(ReadOnlyMemory<byte> bytes, IReadOnlyList<string> columns, long number)
+    private static (JsonElement Record, ProblemException? Problem) Parse(ReadOnlyMemory<byte> bytes, long number)
     {
         var text = bytes.Span.TrimEnd("\r"u8).Trim(" \t"u8);
         if (text.IsEmpty)
         {
-            return (null, null);
+            return (default, null);
         }
         try
         {
             using var document = JsonDocument.Parse(text.ToArray());
             return document.RootElement.ValueKind == JsonValueKind.Object
-                ? (new JsonRecord(document.RootElement.Clone(), columns), null)
-                : (null, ProblemType.InvalidRecord.With($"Line {number} is {document.RootElement.ValueKind}, not an object of column values.", "line", number));
+                ? (document.RootElement.Clone(), null)
+                : (default, ProblemType.InvalidRecord.With($"Line {number} is {document.RootElement.ValueKind}, not an object of column values.", "line", number));
         }
         catch (JsonException e)
         {
-            return (null, ProblemType.InvalidJson.With($"Line {number} is not valid JSON: {JsonErrors.Describe(e)}", "line", number));
+            return (default, ProblemType.InvalidJson.With($"Line {number} is not valid JSON: {JsonErrors.Describe(e)}", "line", number));
         }
     }
 }

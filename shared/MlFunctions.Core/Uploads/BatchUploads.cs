@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Formatting;
@@ -11,14 +10,15 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Core.Uploads;
 
 /// <summary>
-/// batch/&lt;model&gt;/&lt;file&gt;.csv (or .jsonl, JSON Lines) -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl: one line per input row, in
-/// input order, scored by the champion's bundle. A row that does not fit the spec gets a line with its
-/// problem, so line n is always row n. A file that cannot be scored at all (no model, a missing column,
-/// broken CSV) gets predictions/&lt;model&gt;/&lt;file&gt;.status.json instead.
+/// batch/&lt;model&gt;/&lt;file&gt;.csv (or .jsonl, .ndjson, .parquet: <see cref="TableFiles"/>) ->
+/// predictions/&lt;model&gt;/&lt;file&gt;.jsonl: one line per input row, in input order, scored by the champion's
+/// bundle. A row that does not fit the spec gets a line with its problem, so line n is always row n. A
+/// file that cannot be scored at all (no model, a missing column, broken CSV or Parquet) gets
+/// predictions/&lt;model&gt;/&lt;file&gt;.status.json instead.
 /// </summary>
 internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, TimeProvider clock, Action<string>? progress)
 {
-    public async Task<UploadOutcome> HandleAsync(IObjectStore store, string key, string model, string file, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> HandleAsync(IObjectStore store, string key, string model, string file, TableFormat format, CancellationToken cancellationToken)
     {
         await using var source = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         if (source is null)
@@ -35,7 +35,7 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
             // Row in, line out: the CSV is read from the store's stream and the lines go up as they are made,
             // so memory does not grow with the file. A file that fails part way leaves no predictions object.
             await store.WriteFromAsync(target, "application/x-ndjson", WriteCondition.Always,
-                (output, ct) => Task.Run(() => rows = Score(source.Content, output, scorer, key, ct), ct), cancellationToken).ConfigureAwait(false);
+                (output, ct) => Task.Run(() => rows = Score(source.Content, format, output, scorer, key, ct), ct), cancellationToken).ConfigureAwait(false);
             return new UploadOutcome(key, "batch", UploadResults.Processed, $"{rows:N0} rows scored by {model} {scorer.Bundle.Version}", [target]);
         }
         catch (ProblemException e)
@@ -46,19 +46,15 @@ internal sealed class BatchUploads(FunctionLimits limits, ModelCache models, Tim
         }
     }
 
-    /// <summary>A JSON Lines batch (.jsonl or .ndjson): one object a line, a bad line its own problem line.</summary>
-    public static bool IsJsonLines(string key) =>
-        key.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || key.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
-
-    private long Score(Stream source, Stream output, BundleScorer scorer, string key, CancellationToken cancellationToken)
+    private long Score(Stream source, TableFormat format, Stream output, BundleScorer scorer, string key, CancellationToken cancellationToken)
     {
         var bundle = scorer.Bundle;
         var vectorizer = scorer.Vectorizer;
         var features = new float[vectorizer.Width];
         var scores = new double[scorer.Outputs];
         var options = bundle.Labels is null ? null : FormatOptions.Create(bundle.Labels, Activation.None, null, null);
-        using var table = IsJsonLines(key) ? null : CsvTable.Open(new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true));
-        var rows = table is null ? JsonLines.Rows(source, vectorizer.Columns) : table.Rows(vectorizer.Columns).Select(r => ((IRow?)r, (ProblemException?)null));
+        using var table = TableFiles.Open(source, format);
+        var rows = table.RowsOrProblems(vectorizer.Columns);
         // Lines are gathered into 64 KiB writes: a write into the upload's pipe is a hand-over, too dear per line.
         using var lines = new BufferedStream(output, 1 << 16);
         using var writer = new Utf8JsonWriter(lines, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });

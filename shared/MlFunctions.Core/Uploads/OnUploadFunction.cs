@@ -1,6 +1,7 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Tabular;
 
 namespace MlFunctions.Core.Uploads;
 
@@ -49,14 +50,12 @@ public sealed class OnUploadFunction
         return upload.Key.Split('/') switch
         {
             ["incoming", "images", .. var path] => _images.HandleAsync(store, upload.Key, string.Join('/', path), cancellationToken),
-            ["training", var model, var file] when IsCsv(file) && IsModel(model) => _training.HandleAsync(store, upload, model, cancellationToken),
-            ["batch", var model, var file] when (IsCsv(file) || (BatchUploads.IsJsonLines(file) && file.Length > 6)) && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, cancellationToken),
+            ["training", var model, var file] when TableFiles.FormatOf(file) is { } format && IsModel(model) => _training.HandleAsync(store, upload, model, format, cancellationToken),
+            ["batch", var model, var file] when TableFiles.FormatOf(file) is { } format && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, format, cancellationToken),
             ["imports", var model, var file] when IsImportManifest(file) && IsModel(model) => _imports.HandleAsync(store, upload.Key, model, file[..^".json".Length], cancellationToken),
-            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, "not under incoming/images/, training/<model>/*.csv, batch/<model>/*.csv or *.jsonl, or imports/<model>/*.json")),
+            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, $"not under incoming/images/, training/<model>/ or batch/<model>/ as {TableFiles.Extensions}, or imports/<model>/*.json")),
         };
     }
-
-    private static bool IsCsv(string file) => file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && file.Length > 4;
 
     private static bool IsModel(string model) => ModelNames.IsValid(model);
 

@@ -3,18 +3,19 @@ using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Tabular;
 
 namespace MlFunctions.Core.Uploads;
 
 /// <summary>
-/// training/&lt;model&gt;/&lt;file&gt;.csv -> a validated job: jobs/&lt;model&gt;/&lt;job-id&gt;.status.json (queued)
+/// training/&lt;model&gt;/&lt;file&gt;.csv (.jsonl, .ndjson, .parquet) -> a validated job: jobs/&lt;model&gt;/&lt;job-id&gt;.status.json (queued)
 /// and then the manifest jobs/&lt;model&gt;/&lt;job-id&gt;.json, both by create-only writes. The job id comes
 /// from bucket, key and ETag, so a redelivered event finds its job and creates nothing; an event that
-/// died between the two writes finishes the second. A rejected CSV gets a status and no manifest.
+/// died between the two writes finishes the second. A rejected file gets a status and no manifest.
 /// </summary>
 internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
 {
-    public async Task<UploadOutcome> HandleAsync(IObjectStore store, ObjectCreated upload, string model, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> HandleAsync(IObjectStore store, ObjectCreated upload, string model, TableFormat format, CancellationToken cancellationToken)
     {
         var key = upload.Key;
         await using var stored = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
@@ -30,7 +31,7 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
             return new UploadOutcome(key, "training", UploadResults.Duplicate, $"job {jobId} exists", []);
         }
 
-        var (spec, check) = await CheckAsync(store, stored, model, cancellationToken).ConfigureAwait(false);
+        var (spec, check) = await CheckAsync(store, stored, format, model, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var status = new JobStatus { JobId = jobId, Model = model, Source = key, State = JobStates.Queued, UpdatedAt = now, Report = check.Report };
         if (check.Problem is not null)
@@ -50,28 +51,28 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
             : new UploadOutcome(key, "training", UploadResults.Queued, $"job {jobId}: {check.Rows:N0} rows", [statusKey, jobKey]);
     }
 
-    /// <summary>The model spec (models/&lt;model&gt;/spec.json) and the CSV checked against it.</summary>
-    private async Task<(ModelSpec? Spec, TrainingCsvCheck.Result Check)> CheckAsync(IObjectStore store, ObjectReader csv, string model, CancellationToken cancellationToken)
+    /// <summary>The model spec (models/&lt;model&gt;/spec.json) and the training file checked against it.</summary>
+    private async Task<(ModelSpec? Spec, TrainingDataCheck.Result Check)> CheckAsync(IObjectStore store, ObjectReader data, TableFormat format, string model, CancellationToken cancellationToken)
     {
         var specKey = BucketLayout.ModelSpec(model);
         try
         {
-            UploadGuards.CheckSize(csv.Key, csv.Length, limits.MaxObjectBytes, "MLF_MAX_OBJECT_BYTES");
+            UploadGuards.CheckSize(data.Key, data.Length, limits.MaxObjectBytes, "MLF_MAX_OBJECT_BYTES");
             var spec = await store.ReadAsync(specKey, cancellationToken).ConfigureAwait(false) is { } stored
                 ? ModelSpecJson.Read(stored.Content).Validate()
                 : null;
-            // The check streams the CSV (a sync reader on a pool thread: the store's stream may be a network one).
+            // The check streams the file (a sync reader on a pool thread: the store's stream may be a network one).
             return spec is null
-                ? (null, new TrainingCsvCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."))
-                : (spec, await Task.Run(() => TrainingCsvCheck.Check(csv.Content, csv.Key, spec), cancellationToken).ConfigureAwait(false));
+                ? (null, new TrainingDataCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."))
+                : (spec, await Task.Run(() => TrainingDataCheck.Check(data.Content, format, data.Key, spec), cancellationToken).ConfigureAwait(false));
         }
         catch (ProblemException e)
         {
-            return (null, new TrainingCsvCheck.Result(0, "", e.Message));
+            return (null, new TrainingDataCheck.Result(0, "", e.Message));
         }
         catch (ObjectTooLargeException e)
         {
-            return (null, new TrainingCsvCheck.Result(0, "", $"{specKey} is not a model spec: {e.Message}"));
+            return (null, new TrainingDataCheck.Result(0, "", $"{specKey} is not a model spec: {e.Message}"));
         }
     }
 }

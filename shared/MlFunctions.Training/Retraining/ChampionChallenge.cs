@@ -51,7 +51,8 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
 
     private async Task<TrainingResult> TrainAsync(JobManifest job, CancellationToken cancellationToken)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}.csv");
+        // The copy keeps the object's extension: it says how the file is read.
+        var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(job.Source).ToLowerInvariant()}");
         try
         {
             await using (var data = await store.OpenReadAsync(job.Source, cancellationToken).ConfigureAwait(false)

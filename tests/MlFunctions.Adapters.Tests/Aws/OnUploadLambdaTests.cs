@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Amazon.S3.Model;
+using MlFunctions.Core.Models;
 using MlFunctions.Core.Storage;
 using MlFunctions.Testing;
 using MlFunctions.Testing.Servers;
+using MlFunctions.Training;
 
 namespace MlFunctions.Adapters.Tests.Aws;
 
@@ -72,6 +74,26 @@ public sealed class OnUploadLambdaTests(S3rverFixture s3) : IClassFixture<S3rver
         Assert.Equal("duplicate", JsonDocument.Parse(second.Body).RootElement[0].GetProperty("result").GetString());
         var jobs = await s3.Client!.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket.Bucket, Prefix = "jobs/penguins/" });
         Assert.Equal(2, jobs.S3Objects.Count); // the manifest and its queued status
+    }
+
+    /// <summary>Parquet.Net under Native AOT (its three warnings are collapsed in Directory.Build.targets): it must really read.</summary>
+    [Fact]
+    public async Task A_parquet_batch_is_scored_under_native_aot_as_its_csv_is_and_a_parquet_training_file_is_queued()
+    {
+        await ModelPublisher.TrainAsync(RepoPaths.Penguins, new ModelSpec { Task = "multiclass", Label = "Species" }, "penguins", _bucket, promote: true, _ => { }, CancellationToken.None);
+        await SampleBucket.WritePenguinSpecAsync(_bucket);
+        await _bucket.WriteAsync("batch/penguins/from-csv.csv", await File.ReadAllBytesAsync(RepoPaths.Penguins), "text/csv", WriteCondition.Always, CancellationToken.None);
+        await _bucket.WriteAsync("batch/penguins/from-parquet.parquet", await File.ReadAllBytesAsync(RepoPaths.PenguinsParquet), "application/vnd.apache.parquet", WriteCondition.Always, CancellationToken.None);
+        await _bucket.WriteAsync("training/penguins/dec.parquet", await File.ReadAllBytesAsync(RepoPaths.PenguinsParquet), "application/vnd.apache.parquet", WriteCondition.Always, CancellationToken.None);
+
+        var outcome = await _emulator.InvokeAsync(S3Event("batch/penguins/from-csv.csv", "batch/penguins/from-parquet.parquet", "training/penguins/dec.parquet"));
+
+        Assert.False(outcome.IsError, outcome.Body);
+        Assert.Equal(["processed", "processed", "queued"], JsonDocument.Parse(outcome.Body).RootElement.EnumerateArray().Select(o => o.GetProperty("result").GetString()));
+        async Task<string[]> Lines(string key) => System.Text.Encoding.UTF8.GetString((await _bucket.ReadAsync(key, CancellationToken.None))!.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var fromParquet = await Lines("predictions/penguins/from-parquet.jsonl");
+        Assert.Equal(344, fromParquet.Length);
+        Assert.Equal(await Lines("predictions/penguins/from-csv.jsonl"), fromParquet);
     }
 
     [Fact]

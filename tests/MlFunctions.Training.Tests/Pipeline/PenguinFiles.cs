@@ -10,6 +10,12 @@ internal static class PenguinFiles
 
     public static string[] Lines => File.ReadAllLines(RepoPaths.Penguins);
 
+    /// <summary>samples/penguins.parquet, written by arrow-rs: doubles, a nullable int32, strings, nulls, three row groups.</summary>
+    public static byte[] Parquet => File.ReadAllBytes(RepoPaths.PenguinsParquet);
+
+    /// <summary>penguins.csv as JSON Lines, as pandas writes it: numbers as numbers, "NA" and "." as null, every field on every line.</summary>
+    public static byte[] JsonLines() => Encoding.UTF8.GetBytes(string.Join('\n', ToJsonLines(Lines)) + "\n");
+
     /// <summary>
     /// A worse dataset: the species of the rows the trainer learns from are shuffled, while the rows it
     /// holds out (the same seeded split) keep theirs. Evaluated on those honest rows, the champion is right
@@ -54,15 +60,7 @@ internal static class PenguinFiles
     public static (byte[] Jsonl, int Rows, int[] Bad) JsonLinesBatch()
     {
         var (csv, _, _) = Batch();
-        var lines = Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var header = lines[0].Split(',');
-        var output = new List<string>();
-        foreach (var line in lines.Skip(1))
-        {
-            var cells = line.Split(',');
-            var fields = header.Zip(cells, (name, cell) => $"{System.Text.Json.JsonSerializer.Serialize(name)}: {Value(cell)}");
-            output.Add("{" + string.Join(", ", fields) + "}");
-        }
+        var output = ToJsonLines(Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         output.Insert(5, "");                                   // blank: not a row
         output.Insert(10, "{\"Island\": \"Dream\", oops}");       // row 10: not JSON
         output.Insert(20, "[1, 2, 3]");                        // row 20: not an object
@@ -70,6 +68,12 @@ internal static class PenguinFiles
         return (Encoding.UTF8.GetBytes(string.Join("\r\n", output)), output.Count - 1, [10, 20, 30]);
     }
 
+    private static List<string> ToJsonLines(string[] csvLines)
+    {
+        var header = csvLines[0].Split(',');
+        return [.. csvLines.Skip(1).Select(line => "{" + string.Join(", ", header.Zip(line.Split(','), (name, cell) => $"{System.Text.Json.JsonSerializer.Serialize(name)}: {Value(cell)}")) + "}")];
+    }
+
     private static string Value(string cell) =>
-        cell is "NA" or "" ? "null" : double.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? cell : System.Text.Json.JsonSerializer.Serialize(cell);
+        cell is "NA" or "" or "." ? "null" : double.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? cell : System.Text.Json.JsonSerializer.Serialize(cell);
 }

@@ -51,6 +51,43 @@ public abstract class PipelineScenarios(ITestOutputHelper output)
         Assert.Contains("accepted", (await bucket.StatusAsync(JobId(first))).Report, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("parquet")]
+    [InlineData("jsonl")]
+    public async Task A_parquet_or_json_lines_training_file_is_validated_trained_and_promoted_as_a_csv_is(string extension)
+    {
+        var bucket = await BucketAsync();
+        var data = extension == "parquet" ? PenguinFiles.Parquet : PenguinFiles.JsonLines();
+
+        var queued = await bucket.DeliverAsync(await bucket.DropAsync($"training/penguins/2026-11.{extension}", data));
+
+        Assert.Equal(UploadResults.Queued, queued.Result);
+        var report = (await bucket.StatusAsync(JobId(queued))).Report;
+        output.WriteLine(report);
+        Assert.Contains("rows: 344 (0 without", report, StringComparison.Ordinal);
+        Assert.Contains("Sex text (11 missing)", report, StringComparison.Ordinal);
+        Assert.Contains("label 'Species': 3 classes: Adelie 152, Gentoo 124, Chinstrap 68", report, StringComparison.Ordinal);
+        Assert.Contains("Body Mass (g) numeric (2 missing)", report, StringComparison.Ordinal);
+        var status = await bucket.RetrainAsync((await bucket.JobsAsync()).Single());
+        Assert.Equal(JobStates.Succeeded, status!.State);
+        Assert.True(status.Challenger!.Metrics["macroAccuracy"] >= 0.95, $"macro accuracy {status.Challenger.Metrics["macroAccuracy"]}");
+    }
+
+    [Fact]
+    public async Task A_parquet_file_that_is_not_parquet_is_rejected_with_the_reason_and_no_job()
+    {
+        var bucket = await BucketAsync();
+        var parquet = PenguinFiles.Parquet;
+
+        var truncated = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/cut.parquet", parquet[..(parquet.Length - 100)]));
+        var csv = await bucket.DeliverAsync(await bucket.DropAsync("training/penguins/renamed.parquet", PenguinFiles.Original));
+
+        Assert.Equal(UploadResults.Rejected, truncated.Result);
+        Assert.Equal(UploadResults.Rejected, csv.Result);
+        Assert.StartsWith("The Parquet file cannot be read", csv.Detail, StringComparison.Ordinal);
+        Assert.Empty(await bucket.JobsAsync());
+    }
+
     [Fact]
     public async Task A_job_whose_training_object_changed_after_validation_fails_and_trains_nothing()
     {
@@ -192,6 +229,22 @@ public abstract class PipelineScenarios(ITestOutputHelper output)
         var good = lines.Where((_, i) => !bad.Contains(i + 1)).Select(l => l.TryGetProperty("prediction", out var p) ? p.ToString() : l.GetProperty("problem").GetProperty("type").ToString());
         var csv = fromCsv.Select(l => l.TryGetProperty("prediction", out var p) ? p.ToString() : l.GetProperty("problem").GetProperty("type").ToString());
         Assert.Equal(csv, good);
+    }
+
+    [Fact]
+    public async Task A_parquet_batch_scores_as_its_csv_does()
+    {
+        var bucket = await BucketAsync();
+        await ModelPublisher.TrainAsync(RepoPaths.Penguins, new Core.Models.ModelSpec { Task = "multiclass", Label = "Species" }, PipelineBucket.Model, bucket.Store, promote: true, output.WriteLine, CancellationToken.None);
+        await bucket.DeliverAsync(await bucket.DropAsync("batch/penguins/all.csv", PenguinFiles.Original));
+
+        var outcome = await bucket.DeliverAsync(await bucket.DropAsync("batch/penguins/all-of-them.parquet", PenguinFiles.Parquet));
+
+        Assert.Equal(UploadResults.Processed, outcome.Result);
+        string[] Lines(string key) => Encoding.UTF8.GetString(bucket.Store.ReadAsync(key, CancellationToken.None).GetAwaiter().GetResult()!.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var fromParquet = Lines("predictions/penguins/all-of-them.jsonl");
+        Assert.Equal(344, fromParquet.Length);
+        Assert.Equal(Lines("predictions/penguins/all.jsonl"), fromParquet);
     }
 }
 

@@ -8,36 +8,36 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Core.Uploads;
 
 /// <summary>
-/// Checks a training CSV against its model spec before any job exists: the header, the label column
+/// Checks a training file (CSV, JSON Lines or Parquet) against its model spec before any job exists: the header, the label column
 /// and the spec's columns, the row count, the labels (classes for classification, numbers for
 /// regression) and the types in a sample of rows. The report is written for people.
 /// </summary>
-public static class TrainingCsvCheck
+public static class TrainingDataCheck
 {
     public const int MinimumRows = 10;
     private const int SampleRows = 1_000;
     private const int MaxReportedClasses = 20;
 
-    /// <param name="Problem">Why the CSV cannot train the model, or null when it can.</param>
+    /// <param name="Problem">Why the file cannot train the model, or null when it can.</param>
     public sealed record Result(long Rows, string Report, string? Problem);
 
-    /// <summary>Checks a CSV read from <paramref name="csv"/> row by row, so memory does not grow with the file.</summary>
-    public static Result Check(Stream csv, string name, ModelSpec spec)
+    /// <summary>Checks the file read from <paramref name="data"/> row by row, so memory does not grow with the file.</summary>
+    public static Result Check(Stream data, TableFormat format, string name, ModelSpec spec)
     {
         var report = new StringBuilder();
         try
         {
-            using var table = CsvTable.Open(new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true));
+            using var table = TableFiles.Open(data, format);
             report.AppendLine(CultureInfo.InvariantCulture, $"{name}: columns {string.Join(", ", table.Header)}");
             var header = table.Header.Select(h => h.Trim()).ToHashSet(StringComparer.Ordinal);
             if (!header.Contains(spec.Label))
             {
-                return Reject(report, $"The CSV has no label column '{spec.Label}'; its columns are: {string.Join(", ", table.Header)}.", 0);
+                return Reject(report, $"The file has no label column '{spec.Label}'; its columns are: {string.Join(", ", table.Header)}.", 0);
             }
             var missing = (spec.Features?.Columns ?? []).Select(c => c.Name).Where(c => !header.Contains(c)).ToArray();
             if (missing.Length > 0)
             {
-                return Reject(report, $"The CSV lacks the spec's feature columns: {string.Join(", ", missing)}.", 0);
+                return Reject(report, $"The file lacks the spec's feature columns: {string.Join(", ", missing)}.", 0);
             }
             return Scan(table, spec, report);
         }
@@ -47,7 +47,7 @@ public static class TrainingCsvCheck
         }
     }
 
-    private static Result Scan(CsvTable table, ModelSpec spec, StringBuilder report)
+    private static Result Scan(ITable table, ModelSpec spec, StringBuilder report)
     {
         var columns = table.Header.Select(h => h.Trim()).Where(h => h.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         var label = Array.IndexOf(columns, spec.Label);
@@ -73,9 +73,9 @@ public static class TrainingCsvCheck
             {
                 nonNumericLabels += value.TryNumber(out _) ? 0 : 1;
             }
-            else if (classes.Count <= 10_000 || classes.ContainsKey(value.Text!.Trim()))
+            else if (value.AsCategory()?.Trim() is { } name && (classes.Count <= 10_000 || classes.ContainsKey(name)))
             {
-                classes[value.Text!.Trim()] = classes.GetValueOrDefault(value.Text!.Trim()) + 1;
+                classes[name] = classes.GetValueOrDefault(name) + 1;
             }
         }
         var labelled = rows - unlabelled;
@@ -96,7 +96,7 @@ public static class TrainingCsvCheck
         }
         if (spec.Task != ModelTask.Regression && classes.Count < 2)
         {
-            return Reject(report, $"The label '{spec.Label}' needs at least 2 classes; the CSV has {classes.Count}.", rows);
+            return Reject(report, $"The label '{spec.Label}' needs at least 2 classes; the file has {classes.Count}.", rows);
         }
         if (spec.Task == ModelTask.Binary && classes.Count > 2)
         {
