@@ -9,7 +9,11 @@ namespace MlFunctions.Benchmarks;
 
 /// <summary>
 /// The resize path the way tests/peers/sharp-resize.mjs runs sharp: decode, EXIF rotate, cover-resize,
-/// JPEG quality 85, one thread, every photo ROUNDS times; then sharp itself on the same photos, and the ratio.
+/// JPEG quality 85, one thread, every photo ROUNDS times after one untimed round on each side; then sharp
+/// itself on the same photos, and the ratio. Beside the speed, each side's quality: the same resizes
+/// written losslessly (PNG, so that JPEG's loss does not swamp the resize's) against an exact
+/// area-average downscale of the full-size photo (<see cref="ReferenceResize"/>), as mean absolute error
+/// per channel value and PSNR.
 /// </summary>
 internal static partial class ResizeBenchmark
 {
@@ -19,8 +23,9 @@ internal static partial class ResizeBenchmark
         var width = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 224;
         var height = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 224;
         var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
-        var files = Directory.GetFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
-            .Select(File.ReadAllBytes).ToArray();
+        var paths = Directory.GetFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToArray();
+        var files = paths.Select(File.ReadAllBytes).ToArray();
         var options = new ResizeOptions(width, height, FitMode.Cover, ImageFormat.Jpeg, 85, null);
         Console.WriteLine($"Resize benchmark: {files.Length} photos from {folder}, cover {width}x{height}, JPEG q85, one thread, {rounds} rounds");
 
@@ -28,15 +33,38 @@ internal static partial class ResizeBenchmark
         var ours = Resize(files, options, rounds);
         Console.WriteLine($"MlFunctions (SkiaSharp, .NET {Environment.Version}): {ours.Images} images in {ours.Seconds:F3} s = {ours.PerSecond:F1} images/s ({ours.Bytes} output bytes)");
 
-        var sharp = await RunSharpAsync(folder, width, height, rounds);
-        if (sharp is null)
+        var references = files.Select(f => ReferenceResize.Cover(f, width, height)).ToArray();
+        var lossless = options with { Format = ImageFormat.Png };
+        var ourQuality = Quality(files.Select(f => Pixels.Decode(ImageResizer.Resize(f, lossless, FunctionLimits.Default).Bytes)).ToArray(), references);
+        var outputs = Directory.CreateTempSubdirectory("mlf-sharp-out-").FullName;
+        try
         {
-            Console.WriteLine("sharp: not measured (run 'npm ci' in tests/peers to install it, and have node on PATH).");
+            var sharp = await RunSharpAsync(folder, width, height, rounds, outputs);
+            if (sharp is null)
+            {
+                Console.WriteLine("sharp: not measured (run 'npm ci' in tests/peers to install it, and have node on PATH).");
+                Console.WriteLine($"Quality against the exact area average: MlFunctions {ourQuality}");
+                return 0;
+            }
+            var sharpQuality = Quality(paths.Select(p => Pixels.Decode(File.ReadAllBytes(Path.Combine(outputs, Path.GetFileNameWithoutExtension(p) + ".png")))).ToArray(), references);
+            Console.WriteLine(sharp.Value.Line);
+            Console.WriteLine($"Ratio: MlFunctions / sharp = {ours.PerSecond / sharp.Value.PerSecond:F2}x images per second");
+            Console.WriteLine($"Quality, the same resizes written as PNG, against the exact area average of the full-size photo:");
+            Console.WriteLine($"  MlFunctions {ourQuality}");
+            Console.WriteLine($"  sharp       {sharpQuality}");
             return 0;
         }
-        Console.WriteLine(sharp.Value.Line);
-        Console.WriteLine($"Ratio: MlFunctions / sharp = {ours.PerSecond / sharp.Value.PerSecond:F2}x images per second");
-        return 0;
+        finally
+        {
+            Directory.Delete(outputs, recursive: true);
+        }
+    }
+
+    private static string Quality(Pixels[] outputs, Pixels[] references)
+    {
+        var errors = outputs.Select((o, i) => o.MeanAbsoluteError(references[i])).ToArray();
+        var psnr = outputs.Select((o, i) => ReferenceResize.Psnr(o, references[i])).ToArray();
+        return string.Create(CultureInfo.InvariantCulture, $"mean absolute error {errors.Average():F2} per channel value (worst photo {errors.Max():F2}), PSNR {psnr.Average():F2} dB (worst {psnr.Min():F2})");
     }
 
     private static (int Images, double Seconds, long Bytes, double PerSecond) Resize(byte[][] files, ResizeOptions options, int rounds)
@@ -55,7 +83,7 @@ internal static partial class ResizeBenchmark
         return (images, seconds, bytes, images / seconds);
     }
 
-    private static async Task<(string Line, double PerSecond)?> RunSharpAsync(string folder, int width, int height, int rounds)
+    private static async Task<(string Line, double PerSecond)?> RunSharpAsync(string folder, int width, int height, int rounds, string outputs)
     {
         var peers = Path.Combine(RepoPaths.Root, "tests", "peers");
         if (!Directory.Exists(Path.Combine(peers, "node_modules", "sharp")))
@@ -66,7 +94,7 @@ internal static partial class ResizeBenchmark
         try
         {
             result = await ProcessRunner.RunAsync("node",
-                [Path.Combine(peers, "sharp-resize.mjs"), folder, width.ToString(CultureInfo.InvariantCulture), height.ToString(CultureInfo.InvariantCulture), rounds.ToString(CultureInfo.InvariantCulture)],
+                [Path.Combine(peers, "sharp-resize.mjs"), folder, width.ToString(CultureInfo.InvariantCulture), height.ToString(CultureInfo.InvariantCulture), rounds.ToString(CultureInfo.InvariantCulture), outputs],
                 TimeSpan.FromMinutes(5), peers);
         }
         catch (System.ComponentModel.Win32Exception)
