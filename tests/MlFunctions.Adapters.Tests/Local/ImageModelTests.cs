@@ -20,7 +20,8 @@ public sealed class ImageModelTests(LocalHostFixture host) : IClassFixture<Local
         {
             canvas.Translate(turned.Width, 0);
             canvas.RotateDegrees(90);
-            canvas.DrawBitmap(upright, 0, 0);
+            using var uprightImage = SkiaSharp.SKImage.FromBitmap(upright);
+            canvas.DrawImage(uprightImage, 0, 0, SkiaSharp.SKSamplingOptions.Default);
         }
         using var image = SkiaSharp.SKImage.FromBitmap(turned);
         return image.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90).ToArray();
