@@ -138,11 +138,14 @@ internal static class ColdStartBenchmark
     {
         var aot = await AotPublisher.PublishAsync("functions", project);
         var jit = await PublishJitAsync(project, project);
+        var r2r = await PublishJitAsync(project, project, readyToRun: true);
         var photo = Convert.FromBase64String(photoBase64);
         Console.WriteLine($"{title} cold start: process start to the first resize answered, median of {runs} runs");
+        Console.WriteLine($"  {"function",-10}{"Native AOT",14}{"JIT",14}{"JIT+R2R",14}{"AOT / JIT",12}{"AOT / R2R",12}");
         var aotMs = await MedianHandlerAsync(aot, photo, runs, portVariable, probe, request, environment);
         var jitMs = await MedianHandlerAsync(jit, photo, runs, portVariable, probe, request, environment);
-        Console.WriteLine($"  {"resize",-10}{aotMs,11:F1} ms{jitMs,11:F1} ms{aotMs / jitMs,11:F2}x");
+        var r2rMs = await MedianHandlerAsync(r2r, photo, runs, portVariable, probe, request, environment);
+        Console.WriteLine($"  {"resize",-10}{aotMs,11:F1} ms{jitMs,11:F1} ms{r2rMs,11:F1} ms{aotMs / jitMs,11:F2}x{aotMs / r2rMs,11:F2}x");
         Console.WriteLine();
     }
 

@@ -47,13 +47,14 @@ internal static class ModelBenchmark
         var mlnetVersion = typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
         Console.WriteLine($"Model benchmark: penguin species (multiclass), bundle (MlFunctions.Core) vs ML.NET {mlnetVersion} PredictionEngine, one thread");
         var probe = await AotPublisher.PublishAsync("tests", "MlFunctions.AotProbe");
+        var readyToRun = await PublishReadyToRunAsync();
         var folder = Directory.CreateTempSubdirectory("mlf-model-bench-").FullName;
         try
         {
             foreach (var trainer in new[] { ModelSpec.Linear, ModelSpec.Tree })
             {
                 var result = ModelTrainer.Train(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species", Trainer = trainer }, "penguins");
-                await ReportAsync(result, batchRows, probe, folder);
+                await ReportAsync(result, batchRows, probe, readyToRun, folder);
             }
         }
         finally
@@ -63,7 +64,7 @@ internal static class ModelBenchmark
         return 0;
     }
 
-    private static async Task ReportAsync(TrainingResult result, int batchRows, string probe, string folder)
+    private static async Task ReportAsync(TrainingResult result, int batchRows, string probe, string readyToRun, string folder)
     {
         var bundleJson = ModelBundleJson.Write(result.Bundle);
         var zip = result.ModelZip();
@@ -81,8 +82,12 @@ internal static class ModelBenchmark
         // bundle in the Native AOT binary that serves it; ML.NET under JIT, the only way it runs.
         var bundleCold = await MedianOfProcessesAsync(probe, ["load-bundle", bundlePath]);
         // The ML.NET child runs with the runtime's default (tiered) JIT, as a real cold start would.
-        var mlnetCold = await MedianOfProcessesAsync("env", ["-u", "DOTNET_TieredCompilation", Environment.ProcessPath!, "model", "--cold-mlnet", zipPath, width.ToString(CultureInfo.InvariantCulture), classes.ToString(CultureInfo.InvariantCulture)]);
+        string[] coldArgs = ["model", "--cold-mlnet", zipPath, width.ToString(CultureInfo.InvariantCulture), classes.ToString(CultureInfo.InvariantCulture)];
+        var mlnetCold = await MedianOfProcessesAsync("env", ["-u", "DOTNET_TieredCompilation", Environment.ProcessPath!, .. coldArgs]);
         Row($"load, cold process (median of {ColdRuns})", bundleCold * 1e3, mlnetCold * 1e3, "ms");
+        // And ML.NET precompiled with ReadyToRun (it and ML.NET's assemblies), the way a user publishes a managed function to start it faster.
+        var mlnetReadyToRun = await MedianOfProcessesAsync("env", ["-u", "DOTNET_TieredCompilation", readyToRun, .. coldArgs]);
+        Row("  the same, ML.NET JIT+ReadyToRun", bundleCold * 1e3, mlnetReadyToRun * 1e3, "ms");
 
         // Warm: the median of 30 loads in this process, after a second of loading.
         var bundleWarm = Median(30, 1, () => new BundleScorer(ModelBundleJson.Read(bundleJson)));
@@ -139,6 +144,16 @@ internal static class ModelBenchmark
         }
         Array.Sort(times);
         return times[blocks / 2];
+    }
+
+    /// <summary>This benchmark program published with ReadyToRun (framework-dependent), for ML.NET's cold load: its executable.</summary>
+    private static async Task<string> PublishReadyToRunAsync()
+    {
+        var output = Path.Combine(RepoPaths.Artifacts, "jit-r2r", "MlFunctions.Benchmarks");
+        var result = await ProcessRunner.RunAsync("dotnet",
+            ["publish", Path.Combine(RepoPaths.Root, "tests", "MlFunctions.Benchmarks", "MlFunctions.Benchmarks.csproj"), "-c", "Release", "-r", "linux-x64",
+             "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output, "-nologo", "-v", "quiet"], TimeSpan.FromMinutes(15));
+        return result.ExitCode == 0 ? Path.Combine(output, "MlFunctions.Benchmarks") : throw new InvalidOperationException(result.Output + result.Error);
     }
 
     private static async Task<double> MedianOfProcessesAsync(string program, string[] args)
