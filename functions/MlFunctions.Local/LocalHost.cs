@@ -4,6 +4,7 @@ using MlFunctions.Core.Contract;
 using MlFunctions.Core.Storage;
 using MlFunctions.Hosting;
 using MlFunctions.Local.Bucket;
+using MlFunctions.Training.Retraining;
 
 namespace MlFunctions.Local;
 
@@ -97,7 +98,8 @@ public static class LocalHost
         {
             var log = services.GetRequiredService<ILogger<BucketWorker>>();
             // Long work (a large batch) reports how far it has got.
-            return new BucketWorker(bucket, functions.CreateOnUpload(line => log.LogInformation("{Progress}", line)), log);
+            return new BucketWorker(bucket, functions.CreateOnUpload(line => log.LogInformation("{Progress}", line)), log,
+                ImageTraining.FromOutput(functions.Graphs, functions.Registration, functions.Limits));
         });
         var app = builder.Build();
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>

@@ -24,10 +24,10 @@ public sealed class FunctionServices
         _setting = setting;
         Limits = limits;
         Bucket = bucket;
-        var graphs = new OnnxGraphRunner();
-        Models = new ModelCache(new ObjectModelStore(bucket), modelRefresh, graphs: graphs);
+        Graphs = new OnnxGraphRunner();
+        Models = new ModelCache(new ObjectModelStore(bucket), modelRefresh, graphs: Graphs);
         Catalog = FunctionCatalog.Create(limits, Models, bucket);
-        Registration = new OnnxRegistration(limits, graphs);
+        Registration = new OnnxRegistration(limits, Graphs);
     }
 
     public FunctionLimits Limits { get; }
@@ -37,6 +37,9 @@ public sealed class FunctionServices
     public ModelCache Models { get; }
 
     public FunctionCatalog Catalog { get; }
+
+    /// <summary>ONNX Runtime, which serves ONNX models (and featurises images for the Trainer).</summary>
+    public IGraphRunner Graphs { get; }
 
     /// <summary>Registers ONNX models as imports do (optimised once, checked, written, promoted by the usual rules).</summary>
     public OnnxRegistration Registration { get; }

@@ -8,6 +8,7 @@ public static class ModelMetrics
         ModelTask.Binary => ["auc", "accuracy", "f1", "logLoss"],
         ModelTask.Multiclass => ["macroAccuracy", "microAccuracy", "logLoss"],
         ModelTask.Regression => ["rmse", "mae", "rSquared"],
+        ModelTask.ImageClassification => ["macroAccuracy", "microAccuracy"],
         _ => [],
     };
 

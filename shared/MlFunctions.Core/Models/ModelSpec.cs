@@ -6,11 +6,11 @@ namespace MlFunctions.Core.Models;
 /// <summary>How to train a model from a CSV: the task, the label column, the features and the trainer.</summary>
 public sealed record ModelSpec
 {
-    /// <summary>binary, multiclass or regression.</summary>
+    /// <summary>binary, multiclass or regression; or image-classification, trained from a zip of label folders.</summary>
     public required string Task { get; init; }
 
-    /// <summary>The CSV column to predict.</summary>
-    public required string Label { get; init; }
+    /// <summary>The column to predict (tabular tasks; an image classifier's labels are its zip's folders).</summary>
+    public string Label { get; init; } = "";
 
     /// <summary>linear (SDCA, the default) or tree (FastTree; LightGBM for multiclass).</summary>
     public string? Trainer { get; init; }
@@ -44,8 +44,16 @@ public sealed record ModelSpec
 
     public ModelSpec Validate()
     {
-        Check(ModelTask.All.Contains(Task), "task", $"'{Task}' is not one of: {string.Join(", ", ModelTask.All)}.");
-        Check(!string.IsNullOrWhiteSpace(Label), "label", "name the column to predict.");
+        Check(ModelTask.Trainable.Contains(Task), "task", $"'{Task}' is not one of: {string.Join(", ", ModelTask.Trainable)}.");
+        if (Task == ModelTask.ImageClassification)
+        {
+            Check(Trainer is null or Linear, "trainer", "an image classifier trains a linear head on the backbone's features.");
+            Check(Features is null, "features", "an image classifier's features are its backbone's; leave them out.");
+        }
+        else
+        {
+            Check(!string.IsNullOrWhiteSpace(Label), "label", "name the column to predict.");
+        }
         Check(Trainer is null or Linear or Tree, "trainer", $"'{Trainer}' is not one of: linear, tree.");
         Check(Holdout is null or (> 0 and <= 0.5), "holdout", "must be a share above 0 and at most 0.5.");
         Check(Iterations is null or (>= 1 and <= 10_000), "iterations", "must be from 1 to 10000.");

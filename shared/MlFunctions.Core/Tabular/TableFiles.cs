@@ -1,5 +1,6 @@
 using System.Text;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Storage;
 
 namespace MlFunctions.Core.Tabular;
 
@@ -53,33 +54,12 @@ public static class TableFiles
             {
                 TableFormat.Csv => CsvTable.Open(new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false)),
                 TableFormat.JsonLines => JsonLinesTable.Open(content),
-                _ => ParquetTable.Open(content.CanSeek ? content : Spool(content)),
+                _ => ParquetTable.Open(content.CanSeek ? content : TempFiles.Spool(content, "parquet")),
             };
         }
         catch when (format != TableFormat.Parquet)
         {
             content.Dispose();
-            throw;
-        }
-    }
-
-    private static FileStream Spool(Stream content)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"mlf-parquet-{Guid.NewGuid():N}.parquet");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        try
-        {
-            using (content)
-            {
-                content.CopyTo(file);
-            }
-            file.Position = 0;
-            return file;
-        }
-        catch
-        {
-            // A store or disk failure (no room in the temporary folder) is not the file's fault: the event is retried.
-            file.Dispose();
             throw;
         }
     }

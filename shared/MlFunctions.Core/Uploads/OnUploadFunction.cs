@@ -50,14 +50,17 @@ public sealed class OnUploadFunction
         return upload.Key.Split('/') switch
         {
             ["incoming", "images", .. var path] => _images.HandleAsync(store, upload.Key, string.Join('/', path), cancellationToken),
-            ["training", var model, var file] when TableFiles.FormatOf(file) is { } format && IsModel(model) => _training.HandleAsync(store, upload, model, format, cancellationToken),
+            ["training", var model, var file] when (TableFiles.FormatOf(file) is not null || IsZip(file)) && IsModel(model) => _training.HandleAsync(store, upload, model, TableFiles.FormatOf(file), cancellationToken),
             ["batch", var model, var file] when TableFiles.FormatOf(file) is { } format && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, format, cancellationToken),
             ["imports", var model, var file] when IsImportManifest(file) && IsModel(model) => _imports.HandleAsync(store, upload.Key, model, file[..^".json".Length], cancellationToken),
-            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, $"not under incoming/images/, training/<model>/ or batch/<model>/ as {TableFiles.Extensions}, or imports/<model>/*.json")),
+            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, $"not under incoming/images/, training/<model>/ (as {TableFiles.Extensions}, or a .zip of label folders) or batch/<model>/ as {TableFiles.Extensions}, or imports/<model>/*.json")),
         };
     }
 
     private static bool IsModel(string model) => ModelNames.IsValid(model);
+
+    /// <summary>A zip of label folders, which trains an image classifier.</summary>
+    private static bool IsZip(string file) => file.Length > 4 && file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An import's manifest: its graphs (.onnx) are uploaded before it and read when it arrives.</summary>
     private static bool IsImportManifest(string file) => file.EndsWith(".json", StringComparison.Ordinal) && ModelNames.IsValid(file[..^".json".Length]);

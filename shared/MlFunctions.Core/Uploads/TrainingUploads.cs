@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
@@ -8,14 +9,15 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Core.Uploads;
 
 /// <summary>
-/// training/&lt;model&gt;/&lt;file&gt;.csv (.jsonl, .ndjson, .parquet) -> a validated job: jobs/&lt;model&gt;/&lt;job-id&gt;.status.json (queued)
+/// training/&lt;model&gt;/&lt;file&gt;.csv (.jsonl, .ndjson, .parquet; or .zip of label folders for an image classifier) -> a validated job: jobs/&lt;model&gt;/&lt;job-id&gt;.status.json (queued)
 /// and then the manifest jobs/&lt;model&gt;/&lt;job-id&gt;.json, both by create-only writes. The job id comes
 /// from bucket, key and ETag, so a redelivered event finds its job and creates nothing; an event that
 /// died between the two writes finishes the second. A rejected file gets a status and no manifest.
 /// </summary>
 internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
 {
-    public async Task<UploadOutcome> HandleAsync(IObjectStore store, ObjectCreated upload, string model, TableFormat format, CancellationToken cancellationToken)
+    /// <param name="format">The data file's format; null for a zip of labelled images.</param>
+    public async Task<UploadOutcome> HandleAsync(IObjectStore store, ObjectCreated upload, string model, TableFormat? format, CancellationToken cancellationToken)
     {
         var key = upload.Key;
         await using var stored = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
@@ -52,7 +54,7 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
     }
 
     /// <summary>The model spec (models/&lt;model&gt;/spec.json) and the training file checked against it.</summary>
-    private async Task<(ModelSpec? Spec, TrainingDataCheck.Result Check)> CheckAsync(IObjectStore store, ObjectReader data, TableFormat format, string model, CancellationToken cancellationToken)
+    private async Task<(ModelSpec? Spec, TrainingDataCheck.Result Check)> CheckAsync(IObjectStore store, ObjectReader data, TableFormat? format, string model, CancellationToken cancellationToken)
     {
         var specKey = BucketLayout.ModelSpec(model);
         try
@@ -62,9 +64,18 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
                 ? ModelSpecJson.Read(stored.Content).Validate()
                 : null;
             // The check streams the file (a sync reader on a pool thread: the store's stream may be a network one).
-            return spec is null
-                ? (null, new TrainingDataCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."))
-                : (spec, await Task.Run(() => TrainingDataCheck.Check(data.Content, format, data.Key, spec), cancellationToken).ConfigureAwait(false));
+            if (spec is null)
+            {
+                return (null, new TrainingDataCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."));
+            }
+            var images = spec.Task == ModelTask.ImageClassification;
+            if (images != format is null)
+            {
+                return (null, new TrainingDataCheck.Result(0, "", images
+                    ? $"Model '{model}' is an image classifier: it trains from a .zip of label folders (<label>/<image>), not a {format} file."
+                    : $"A .zip trains image classifiers; model '{model}' is {spec.Task}: give it a {TableFiles.Extensions} file."));
+            }
+            return (spec, await Task.Run(() => images ? CheckImages(data.Content) : TrainingDataCheck.Check(data.Content, format!.Value, data.Key, spec), cancellationToken).ConfigureAwait(false));
         }
         catch (ProblemException e)
         {
@@ -73,6 +84,26 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
         catch (ObjectTooLargeException e)
         {
             return (null, new TrainingDataCheck.Result(0, "", $"{specKey} is not a model spec: {e.Message}"));
+        }
+    }
+
+    /// <summary>A zip's images, checked as the Trainer will read them (its directory is at its end: the object is copied to a temporary file first).</summary>
+    private TrainingDataCheck.Result CheckImages(Stream content)
+    {
+        using var file = TempFiles.Spool(content, "zip");
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            return new TrainingDataCheck.Result(0, "", $"The zip cannot be read: {e.Message}");
+        }
+        using (zip)
+        {
+            var set = LabelledImages.Scan(zip, limits);
+            return new TrainingDataCheck.Result(set.Images.Count, set.Report, set.Problem);
         }
     }
 }

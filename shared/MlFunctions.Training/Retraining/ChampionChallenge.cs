@@ -1,6 +1,7 @@
 using System.Globalization;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Jobs;
+using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 
@@ -12,30 +13,33 @@ namespace MlFunctions.Training.Retraining;
 /// is better by the spec's metric and margin. If another job promoted in the meantime, the write fails
 /// and this job records that it lost.
 /// </summary>
-internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, TimeProvider clock)
+internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, TimeProvider clock, ImageTraining? images)
 {
     private readonly ObjectModelStore _models = new(store);
+
+    /// <summary>A written challenger: its version, holdout metrics and rows, and how the champion is scored on the same rows.</summary>
+    private sealed record Challenger(string Version, Dictionary<string, double> Metrics, int HoldoutRows,
+        Func<string, CancellationToken, Task<(Dictionary<string, double>? Metrics, string Problem)>> ScoreChampionAsync);
 
     public async Task<JobStatus> RunAsync(JobManifest job, JobStatus running, CancellationToken cancellationToken)
     {
         var champion = await _models.ReadChampionWithETagAsync(job.Model, cancellationToken).ConfigureAwait(false);
-        var result = await TrainAsync(job, cancellationToken).ConfigureAwait(false);
-        var bundle = result.Bundle;
-        await _models.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
-        log($"Wrote version {bundle.Version}");
+        var result = job.Spec.Task == ModelTask.ImageClassification
+            ? await TrainImagesAsync(job, cancellationToken).ConfigureAwait(false)
+            : await TrainTabularAsync(job, cancellationToken).ConfigureAwait(false);
+        log($"Wrote version {result.Version}");
 
         var (metric, higherIsBetter) = job.Spec.PromotionMetric();
         var margin = job.Spec.Margin ?? 0;
-        var challenger = new ModelScore(bundle.Version, bundle.Metrics);
-        var status = running with { Metric = metric, Margin = margin, Challenger = challenger };
-        var value = bundle.Metrics[metric];
+        var status = running with { Metric = metric, Margin = margin, Challenger = new ModelScore(result.Version, result.Metrics) };
+        var value = result.Metrics[metric];
         if (champion is null)
         {
             return await PromoteAsync(job, status, value, WriteCondition.IfNoneMatch, $"first model of '{job.Model}': {metric} {F(value)}", cancellationToken).ConfigureAwait(false);
         }
 
         var (pointer, etag) = champion.Value;
-        var scored = await ScoreChampionAsync(job.Model, pointer.Version, result.Holdout, cancellationToken).ConfigureAwait(false);
+        var scored = await result.ScoreChampionAsync(pointer.Version, cancellationToken).ConfigureAwait(false);
         if (scored.Metrics is null)
         {
             return status.Next(JobStates.NotPromoted, clock.GetUtcNow(), scored.Problem);
@@ -43,13 +47,45 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         status = status with { Champion = new ModelScore(pointer.Version, scored.Metrics) };
         var old = scored.Metrics[metric];
         var better = higherIsBetter ? value > old + margin : value < old - margin;
-        var comparison = $"{metric} {F(value)} against the champion's {F(old)} on the same {result.HoldoutLabels.Length:N0} holdout rows, margin {F(margin)}";
+        var comparison = $"{metric} {F(value)} against the champion's {F(old)} on the same {result.HoldoutRows:N0} holdout rows, margin {F(margin)}";
         return better
             ? await PromoteAsync(job, status, value, WriteCondition.Unchanged(etag), $"better: {comparison}", cancellationToken).ConfigureAwait(false)
             : status.Next(JobStates.NotPromoted, clock.GetUtcNow(), $"not better: {comparison}; {pointer.Version} stays champion");
     }
 
-    private async Task<TrainingResult> TrainAsync(JobManifest job, CancellationToken cancellationToken)
+    private async Task<Challenger> TrainTabularAsync(JobManifest job, CancellationToken cancellationToken)
+    {
+        var result = await DownloadAsync(job, file => ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8]), cancellationToken).ConfigureAwait(false);
+        await _models.WriteVersionAsync(result.Bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
+        return new Challenger(result.Bundle.Version, result.Bundle.Metrics, result.HoldoutLabels.Length,
+            (version, ct) => ScoreChampionAsync(job.Model, version, result.Holdout, ct));
+    }
+
+    /// <summary>
+    /// An image classifier: trained on the backbone's features, registered as an ONNX version (checked,
+    /// run once, optimised; never promoted there), its champion scored by its head on the same holdout
+    /// features when it is a head on the same backbone.
+    /// </summary>
+    private async Task<Challenger> TrainImagesAsync(JobManifest job, CancellationToken cancellationToken)
+    {
+        var training = images ?? throw ProblemType.ModelUnusable.With(
+            "This Trainer has no image backbone (DnnImageModels/ResNet18Onnx beside it, from its build): it cannot train image classifiers.", "task");
+        var result = await DownloadAsync(job, file => ImageClassifierTrainer.Train(file, job.Spec, job.Model, training.Backbone, training.Limits, log, tag: job.JobId[..8]), cancellationToken).ConfigureAwait(false);
+        var backbone = training.Backbone;
+        var manifest = await training.Registration.WriteVersionAsync(_models, result.Manifest,
+            await File.ReadAllBytesAsync(backbone.GraphPath, cancellationToken).ConfigureAwait(false),
+            await File.ReadAllBytesAsync(backbone.PreparePath, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return new Challenger(manifest.Version, manifest.Metrics!, result.HoldoutLabels.Length, async (version, ct) =>
+        {
+            var champion = await _models.ReadOnnxManifestAsync(job.Model, version, ct).ConfigureAwait(false);
+            return champion is { Head: { } head, Source.Origin: ImageBackbone.Origin } && head.All(h => h.Weights.Length == result.HoldoutFeatures[0].Length)
+                ? (ImageClassifierTrainer.Evaluate(champion, result.HoldoutFeatures, result.HoldoutLabels), "")
+                : (null, $"the champion {version} is not a head on the same backbone, so it cannot be scored on these images; promote by hand if the new version should replace it");
+        });
+    }
+
+    /// <summary>Trains on a local copy of exactly what was validated: a changed object has a job of its own.</summary>
+    private async Task<T> DownloadAsync<T>(JobManifest job, Func<string, T> train, CancellationToken cancellationToken)
     {
         // The copy keeps the object's extension: it says how the file is read.
         var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(job.Source).ToLowerInvariant()}");
@@ -58,7 +94,6 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
             await using (var data = await store.OpenReadAsync(job.Source, cancellationToken).ConfigureAwait(false)
                 ?? throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} is gone."))
             {
-                // Trained on exactly what was validated: a changed object has a job of its own.
                 if (job.SourceETag is { } validated && data.ETag != validated)
                 {
                     throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} changed after it was validated; its new upload has a job of its own.");
@@ -66,7 +101,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
                 await using var copy = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
                 await data.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             }
-            return ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8]);
+            return train(file);
         }
         finally
         {

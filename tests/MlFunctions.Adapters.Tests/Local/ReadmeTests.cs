@@ -64,7 +64,7 @@ public sealed class ReadmeTests : IAsyncLifetime
     public async Task Every_try_it_block_runs_as_written_and_does_what_its_comments_say()
     {
         var blocks = TryItBlocks();
-        Assert.Equal(5, blocks.Count); // the HTTP calls, resize, features, train, and dropping files
+        Assert.Equal(6, blocks.Count); // the HTTP calls, resize, features, train, train from Parquet, and dropping files
 
         var http = await RunAsync(blocks[0]);
         Assert.True(http.ExitCode == 0, http.Output + http.Error);
@@ -97,7 +97,12 @@ public sealed class ReadmeTests : IAsyncLifetime
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.Contains(", champion", train.Output, StringComparison.Ordinal);
 
-        var drop = await RunAsync(blocks[4]);
+        var parquet = await RunAsync(blocks[4]);
+        Assert.True(parquet.ExitCode == 0, parquet.Output + parquet.Error);
+        Assert.Contains("Read 344 rows from penguins.parquet", parquet.Output + parquet.Error, StringComparison.Ordinal);
+        Assert.Contains("Beak Length (mm)", parquet.Output, StringComparison.Ordinal); // the proposed spec
+
+        var drop = await RunAsync(blocks[5]);
         Assert.True(drop.ExitCode == 0, drop.Output + drop.Error);
         Assert.Contains("\"prediction\"", drop.Output, StringComparison.Ordinal);
     }

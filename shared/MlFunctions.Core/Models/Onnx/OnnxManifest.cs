@@ -1,4 +1,5 @@
 using MlFunctions.Core.Features;
+using MlFunctions.Core.Models.Bundle;
 
 namespace MlFunctions.Core.Models.Onnx;
 
@@ -55,6 +56,13 @@ public sealed record OnnxManifest
 
     /// <summary>Set at registration: the graph optimised once (model.optimized.onnx, model.native.onnx), and what can load them.</summary>
     public OnnxOptimized? Optimized { get; init; }
+
+    /// <summary>
+    /// image-classification: a linear head over the graph's output (an embedding), one row of weights and a
+    /// bias per label, whose outputs are the logits: how a classifier retrained on a backbone's features is
+    /// served, the backbone through ONNX Runtime and the head beside it.
+    /// </summary>
+    public LinearOutput[]? Head { get; init; }
 
     /// <summary>image-embedding: scale the vector to unit length, so that a dot product is the cosine similarity.</summary>
     public bool? Normalize { get; init; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Formatting;
+using MlFunctions.Core.Models.Bundle;
 using MlFunctions.Core.Tabular;
 using MlFunctions.Core.Tensors;
 
@@ -78,6 +79,14 @@ public sealed class OnnxModel : ServedModel, IDisposable
             return;
         }
         _outputs = GraphChecks.RowSize(output);
+        if (manifest.Head is { } head)
+        {
+            if (manifest.Task != Classification || head.Length == 0 || head.Any(h => h?.Weights is null || h.Weights.Length != _outputs || !h.Weights.All(float.IsFinite) || !float.IsFinite(h.Bias)))
+            {
+                throw new InvalidDataException($"'head' is for image-classification: a row of {_outputs} finite weights (the graph's output) and a bias per label.");
+            }
+            _outputs = head.Length;
+        }
         if (manifest.Task is Classification or ModelTask.Multiclass or ModelTask.Binary)
         {
             var labels = Labels(manifest, manifest.Task == ModelTask.Binary ? 2 : null);
@@ -122,8 +131,24 @@ public sealed class OnnxModel : ServedModel, IDisposable
         {
             Detection => new ImagePrediction(Detections: _detection!.Read(output, ImageTensors.Transform(image, tensor, limits), threshold)),
             Embedding => new ImagePrediction(Embedding: Manifest.Normalize == false ? output.Values : UnitLength(output.Values)),
-            _ => new ImagePrediction(Prediction: ScoreFormatter.Format(Array.ConvertAll(output.Values, v => (double)v), options!, 0)),
+            _ => new ImagePrediction(Prediction: ScoreFormatter.Format(Manifest.Head is { } head ? Logits(head, output.Values) : Array.ConvertAll(output.Values, v => (double)v), options!, 0)),
         };
+    }
+
+    /// <summary>The head's logits for one embedding: bias + weights . embedding, per label.</summary>
+    public static double[] Logits(LinearOutput[] head, ReadOnlySpan<float> embedding)
+    {
+        var logits = new double[head.Length];
+        for (var k = 0; k < head.Length; k++)
+        {
+            var (weights, sum) = (head[k].Weights, (double)head[k].Bias);
+            for (var i = 0; i < weights.Length; i++)
+            {
+                sum += weights[i] * (double)embedding[i];
+            }
+            logits[k] = sum;
+        }
+        return logits;
     }
 
     /// <summary>Records' predictions (classification) or values (regression), from one run over all of them.</summary>

@@ -19,6 +19,13 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
 {
     public async Task<(OnnxManifest Manifest, bool Champion)> RegisterAsync(ObjectModelStore registry, OnnxManifest manifest, byte[] graph, byte[]? prepare, CancellationToken cancellationToken)
     {
+        manifest = await WriteVersionAsync(registry, manifest, graph, prepare, cancellationToken).ConfigureAwait(false);
+        return (manifest, await PromoteAsync(registry, manifest, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The version checked, optimised and written, and not promoted: for retraining, which promotes only a better model.</summary>
+    public async Task<OnnxManifest> WriteVersionAsync(ObjectModelStore registry, OnnxManifest manifest, byte[] graph, byte[]? prepare, CancellationToken cancellationToken)
+    {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(graph));
         var optimized = runner.Optimize(graph);
         manifest = manifest with
@@ -31,7 +38,7 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
         Check(manifest, optimized, prepare);
         await registry.WriteOnnxAsync(manifest, new MemoryStream(graph, writable: false), prepare is null ? null : new MemoryStream(prepare, writable: false), cancellationToken,
             optimized).ConfigureAwait(false);
-        return (manifest, await PromoteAsync(registry, manifest, cancellationToken).ConfigureAwait(false));
+        return manifest;
     }
 
     /// <summary>Loads the graphs as they will be served, checks the manifest against them and runs them once on a sample.</summary>

@@ -67,6 +67,20 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         }
     }
 
+    /// <summary>An ONNX version's manifest alone (no graph read), or null when the version is not an ONNX model.</summary>
+    public async Task<OnnxManifest?> ReadOnnxManifestAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        var stored = await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Manifest), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return stored is null ? null : JsonSerializer.Deserialize(stored.Content, CoreJsonContext.Web.OnnxManifest);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes an ONNX version: the graphs (and the optimised one, if any), then model.json last, so the version is visible only once whole.</summary>
     public async Task WriteOnnxAsync(OnnxManifest manifest, Stream graph, Stream? prepare, CancellationToken cancellationToken, OptimizedGraphs? optimized = null)
     {
