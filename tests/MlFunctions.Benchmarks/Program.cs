@@ -11,7 +11,8 @@ return name switch
     "load" => await LoadRun.RunAsync(args[1..]),
     "batch" => await BatchBenchmark.RunAsync(args[1..]),
     "onnx" => await OnnxBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch, onnx."),
+    "images" => await ImageTrainingBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch, onnx, images."),
 };
 
 static int Fail(string message)

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MlFunctions.Adapters.Tests.Aws;
+using MlFunctions.Testing;
+
+namespace MlFunctions.Adapters.Tests.Local;
+
+/// <summary>
+/// Image classifiers retrained from a dropped zip of label folders: drawn shapes on varied backgrounds
+/// copied into the real local host's bucket folder, trained by its worker on ResNet18's features,
+/// promoted, and served by predict on images, by the host and by the AOT Lambda bootstrap.
+/// </summary>
+public sealed class ImageRetrainingTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task A_zip_of_shapes_trains_a_classifier_that_the_host_and_the_aot_bootstrap_serve()
+    {
+        var folder = Path.Combine(host.Bucket, "training", "shapes");
+        Directory.CreateDirectory(Path.Combine(host.Bucket, "models", "shapes"));
+        await File.WriteAllTextAsync(Path.Combine(host.Bucket, "models", "shapes", "spec.json"), """{"task": "image-classification"}""");
+        Directory.CreateDirectory(folder);
+        var zip = ShapeImages.Zip(perLabel: 20, seed: 1, extra: archive =>
+        {
+            ShapeImages.Add(archive, "circle/broken.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);   // a JPEG that stops in its header
+            ShapeImages.Add(archive, "hexagon/only-one.jpg", ShapeImages.Draw("circle", new Random(5))); // a label with one image
+        });
+        await File.WriteAllBytesAsync(Path.Combine(folder, "shapes.zip"), zip);
+
+        var job = await EventuallyAsync(async () => (await JobsAsync()).Cast<JsonElement?>()
+            .FirstOrDefault(j => j!.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed" or "rejected"), "the job to finish");
+        var text = job!.Value.ToString();
+        Assert.True(job.Value.GetProperty("state").GetString() == "succeeded", text);
+        var report = job.Value.GetProperty("report").GetString()!;
+        Assert.Contains("images: 60 in 3 labels: circle 20, square 20, triangle 20", report, StringComparison.Ordinal);
+        Assert.Contains("circle/broken.jpg:", report, StringComparison.Ordinal);
+        Assert.Contains("label 'hexagon': 1 image, fewer than 5; left out", report, StringComparison.Ordinal);
+        Assert.True(job.Value.GetProperty("challenger").GetProperty("metrics").GetProperty("macroAccuracy").GetDouble() >= 0.9, text);
+
+        // New drawings the model never saw, through the host (JIT) and the AOT bootstrap reading the same bucket.
+        var random = new Random(99);
+        var tests = ShapeImages.Labels.SelectMany(label => Enumerable.Range(0, 4).Select(_ => (label, image: ShapeImages.Draw(label, random)))).ToArray();
+        var hostLabels = new List<string>();
+        foreach (var (_, image) in tests)
+        {
+            hostLabels.Add((await PredictAsync(image)).GetProperty("label").GetString()!);
+        }
+        Assert.True(tests.Zip(hostLabels).Count(p => p.First.label == p.Second) >= 10, $"host: {string.Join(", ", hostLabels)}");
+
+        await using var emulator = await LambdaRuntimeEmulator.StartAsync();
+        await using var bootstrap = await BootstrapProcess.StartAsync(emulator, "predict", new Dictionary<string, string> { ["MLF_STORAGE"] = "folder", ["MLF_BUCKET"] = host.Bucket });
+        foreach (var ((_, image), expected) in tests.Zip(hostLabels))
+        {
+            var aot = await ImagePredictEvent.InvokeAsync(emulator, "shapes", image);
+            Assert.Equal(expected, aot.GetProperty("predictions")[0].GetProperty("label").GetString());
+        }
+
+        // The same zip again (the same bytes, so the same ETag): no second job.
+        await File.WriteAllBytesAsync(Path.Combine(folder, "shapes.zip"), zip);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(await JobsAsync());
+    }
+
+    private async Task<JsonElement> PredictAsync(byte[] image)
+    {
+        using var body = new ByteArrayContent(image);
+        body.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        using var response = await host.Client.PostAsync("/api/predict/shapes", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("predictions")[0].Clone();
+    }
+
+    private async Task<JsonElement[]> JobsAsync()
+    {
+        using var response = await host.Client.GetAsync("/api/jobs/shapes");
+        return response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToArray() : [];
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Gave up waiting for {what} after {Patience.TotalSeconds} s.");
+    }
+}
