@@ -16,20 +16,6 @@ public sealed class BucketFolderTests(LocalHostFixture host) : IClassFixture<Loc
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToArray();
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"Gave up waiting for {what} after {Patience.TotalSeconds} s.");
-    }
-
     [Fact]
     public async Task A_training_csv_copied_into_the_folder_is_validated_trained_and_listed_by_the_jobs_function()
     {
@@ -37,9 +23,9 @@ public sealed class BucketFolderTests(LocalHostFixture host) : IClassFixture<Loc
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(RepoPaths.Penguins, target);
 
-        var job = (await EventuallyAsync(async () =>
+        var job = (await Eventually.Async(async () =>
             (await JobsAsync()).Cast<JsonElement?>().FirstOrDefault(j => j!.Value.GetProperty("source").GetString() == "training/penguins/copied.csv"
-                && j.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed"), "the job to finish"))!.Value;
+                && j.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed"), "the job to finish", Patience))!.Value;
 
         // The sample model was trained on the same rows with the same seed: the new one is no better.
         Assert.Equal("not promoted", job.GetProperty("state").GetString());
@@ -57,7 +43,7 @@ public sealed class BucketFolderTests(LocalHostFixture host) : IClassFixture<Loc
         await File.WriteAllLinesAsync(source, rows);
 
         var predictions = Path.Combine(host.Bucket, "predictions", "penguins", "ten.jsonl");
-        var lines = await EventuallyAsync(() => Task.FromResult(File.Exists(predictions) ? File.ReadAllLines(predictions) : null), predictions);
+        var lines = await Eventually.Async(() => Task.FromResult(File.Exists(predictions) ? File.ReadAllLines(predictions) : null), predictions, Patience);
 
         Assert.Equal(10, lines.Length);
         Assert.All(lines, line => Assert.Equal("Adelie", JsonDocument.Parse(line).RootElement.GetProperty("prediction").GetProperty("label").GetString()));

@@ -29,8 +29,8 @@ public sealed class ImageRetrainingTests(LocalHostFixture host) : IClassFixture<
         });
         await File.WriteAllBytesAsync(Path.Combine(folder, "shapes.zip"), zip);
 
-        var job = await EventuallyAsync(async () => (await JobsAsync()).Cast<JsonElement?>()
-            .FirstOrDefault(j => j!.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed" or "rejected"), "the job to finish");
+        var job = await Eventually.Async(async () => (await JobsAsync()).Cast<JsonElement?>()
+            .FirstOrDefault(j => j!.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed" or "rejected"), "the job to finish", Patience);
         var text = job!.Value.ToString();
         Assert.True(job.Value.GetProperty("state").GetString() == "succeeded", text);
         var report = job.Value.GetProperty("report").GetString()!;
@@ -77,19 +77,5 @@ public sealed class ImageRetrainingTests(LocalHostFixture host) : IClassFixture<
     {
         using var response = await host.Client.GetAsync("/api/jobs/shapes");
         return response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToArray() : [];
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"Gave up waiting for {what} after {Patience.TotalSeconds} s.");
     }
 }
