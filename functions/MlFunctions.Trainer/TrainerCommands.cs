@@ -16,12 +16,12 @@ internal static class TrainerCommands
             MlFunctions Trainer (ML.NET, JIT): trains models into a bucket folder, runs training jobs, registers ONNX models.
             With no arguments under a platform it is the retrain function: under Lambda (AWS_LAMBDA_RUNTIME_API),
             as an Azure custom handler (FUNCTIONS_CUSTOMHANDLER_PORT) or a Cloud Run service (FUNCTION_TARGET=retrain).
-            """) { Train(), Retrain(), Register() };
+            """) { Train(), Retrain(), Register(), ImportMlNet() };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || args.Length == 0)
         {
             var command = parsed.CommandResult.Command == root ? "MlFunctions.Trainer" : parsed.CommandResult.Command.Name;
-            var why = args.Length > 0 ? (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0]).Message : "give a command: train, retrain or register.";
+            var why = args.Length > 0 ? (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0]).Message : "give a command: train, retrain, register or import-mlnet.";
             await Console.Error.WriteLineAsync($"{command}: {why} (--help lists the options)").ConfigureAwait(false);
             return UsageError;
         }
@@ -55,6 +55,21 @@ internal static class TrainerCommands
             manifest, bucket, rerun,
         };
         command.SetAction((r, _) => RetrainCommand.RunAsync(r.GetValue(manifest)!, r.GetValue(bucket), r.GetValue(rerun), Console.Out, Console.Error));
+        return command;
+    }
+
+    private static Command ImportMlNet()
+    {
+        var model = new Option<string>("--model") { Description = "The model's name.", Required = true, HelpName = "NAME" };
+        var zip = new Option<string>("--zip") { Description = "The ML.NET model, as mlContext.Model.Save wrote it.", Required = true, HelpName = "model.zip" };
+        var manifest = new Option<string>("--manifest") { Description = "task (multiclass, binary, regression), columns (the inputs a record gives), and optionally score, labels, version, promote.", Required = true, HelpName = "import.json" };
+        var samples = new Option<string>("--samples") { Description = "Sample rows (CSV with a header naming the model's input columns): the converted graph must give ML.NET's scores on them to 1e-5.", Required = true, HelpName = "rows.csv" };
+        var bucket = Bucket();
+        var command = new Command("import-mlnet", "Convert your own ML.NET model.zip to ONNX, check it against ML.NET on sample rows, and register it as an ONNX model served from JSON records. Exit 1 when refused, with the reason.")
+        {
+            model, zip, manifest, samples, bucket,
+        };
+        command.SetAction((r, _) => ImportMlNetCommand.RunAsync(r.GetValue(model)!, r.GetValue(zip)!, r.GetValue(manifest)!, r.GetValue(samples)!, r.GetValue(bucket), Console.Out, Console.Error));
         return command;
     }
 

@@ -98,10 +98,57 @@ public sealed class OnnxGraphRunner : IGraphRunner
             return new GraphOutput(results[0].GetTensorDataAsSpan<float>().ToArray(), Array.ConvertAll(info.Shape, d => (int)d));
         }
 
+        public GraphOutput Run(IReadOnlyList<GraphInput> inputs, string output)
+        {
+            var values = new List<OrtValue>(inputs.Count);
+            try
+            {
+                foreach (var input in inputs)
+                {
+                    values.Add(Value(input, Inputs[input.Name].ElementType));
+                }
+                using var run = new RunOptions();
+                using var results = session.Run(run, [.. inputs.Select(i => i.Name)], values, [output]);
+                var info = results[0].GetTensorTypeAndShape();
+                return new GraphOutput(results[0].GetTensorDataAsSpan<float>().ToArray(), Array.ConvertAll(info.Shape, d => (int)d));
+            }
+            finally
+            {
+                values.ForEach(v => v.Dispose());
+            }
+        }
+
         public void Dispose()
         {
             session.Dispose();
             options.Dispose();
+        }
+
+        // An input's values as the tensor type the graph declares.
+        private static OrtValue Value(GraphInput input, string type)
+        {
+            var shape = Array.ConvertAll(input.Shape, d => (long)d);
+            if (type == "string")
+            {
+                var texts = input.Texts ?? throw new InvalidDataException($"input '{input.Name}' takes text.");
+                var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    value.StringTensorSetElementAt(texts[i].AsSpan(), i);
+                }
+                return value;
+            }
+            var numbers = input.Numbers ?? throw new InvalidDataException($"input '{input.Name}' takes numbers.");
+            return type switch
+            {
+                "float32" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(numbers, n => (float)n), shape),
+                "double" => OrtValue.CreateTensorValueFromMemory(numbers, shape),
+                "int64" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(numbers, n => (long)n), shape),
+                "int32" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(numbers, n => (int)n), shape),
+                "uint32" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(numbers, n => (uint)n), shape),
+                "bool" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(numbers, n => n != 0), shape),
+                _ => throw new InvalidDataException($"input '{input.Name}' is {type}, which records cannot fill."),
+            };
         }
 
         private static Dictionary<string, GraphTensor> Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>

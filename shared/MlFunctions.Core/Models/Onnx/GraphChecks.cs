@@ -33,6 +33,37 @@ internal static class GraphChecks
         return output;
     }
 
+    /// <summary>
+    /// A graph that takes a column an input (ML.NET's converted pipelines): every named column is an input
+    /// of one value a row ([-1, 1] or [1, 1]) of a type records can fill, and the output is float32.
+    /// </summary>
+    public static GraphTensor CheckColumns(IGraph graph, string[] columns, OnnxTensorSpec outputSpec)
+    {
+        if (columns.Length == 0 || columns.Distinct(StringComparer.Ordinal).Count() != columns.Length)
+        {
+            throw new InvalidDataException("'columns' must name the record's fields, each once.");
+        }
+        foreach (var column in columns)
+        {
+            if (!graph.Inputs.TryGetValue(column, out var input))
+            {
+                throw new InvalidDataException($"the graph has no input '{column}'; its inputs are: {string.Join(", ", graph.Inputs.Keys)}.");
+            }
+        }
+        foreach (var (name, input) in graph.Inputs)
+        {
+            if (input.ElementType is not ("float32" or "double" or "int64" or "int32" or "uint32" or "bool" or "string") || !Fits(input.Shape, [-1, 1]))
+            {
+                throw new InvalidDataException($"the graph's input '{name}' is {input.ElementType} [{Shape(input.Shape)}]; a column input is one number, boolean or text a row.");
+            }
+        }
+        if (!graph.Outputs.TryGetValue(outputSpec.Name, out var output) || output.ElementType != "float32")
+        {
+            throw new InvalidDataException($"the graph has no float32 output '{outputSpec.Name}'; its outputs are: {string.Join(", ", graph.Outputs.Keys)}.");
+        }
+        return output;
+    }
+
     /// <summary>The values an output gives a row (every dimension after the first): known, and small enough to serve.</summary>
     public static int RowSize(GraphTensor output)
     {

@@ -44,7 +44,17 @@ public interface IGraph : IDisposable
 
     /// <summary>Runs the graph with <paramref name="data"/> (of <paramref name="shape"/>) as <paramref name="input"/>; the values of <paramref name="output"/> and their shape.</summary>
     GraphOutput Run(string input, int[] shape, float[] data, string output);
+
+    /// <summary>
+    /// Runs the graph with several inputs, each numbers (converted to the input's element type: float,
+    /// double, integers, bool) or text (a string input), as ML.NET's converted pipelines take a column an
+    /// input; the values of <paramref name="output"/> (a float output) and their shape.
+    /// </summary>
+    GraphOutput Run(IReadOnlyList<GraphInput> inputs, string output);
 }
+
+/// <summary>One input of a run: its name, shape and values, as numbers or as text.</summary>
+public sealed record GraphInput(string Name, int[] Shape, double[]? Numbers = null, string[]? Texts = null);
 
 /// <summary>A graph input's or output's element type and shape (-1 for a dimension the graph leaves open).</summary>
 public sealed record GraphTensor(string ElementType, int[] Shape);

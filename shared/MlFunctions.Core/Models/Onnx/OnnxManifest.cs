@@ -35,12 +35,21 @@ public sealed record OnnxManifest
     /// </summary>
     public OnnxStage? Prepare { get; init; }
 
-    public required OnnxTensorSpec Input { get; init; }
+    /// <summary>The graph's one input (every mode but <see cref="Columns"/>).</summary>
+    public OnnxTensorSpec? Input { get; init; }
 
     public required OnnxTensorSpec Output { get; init; }
 
     /// <summary>Image tasks: how an image becomes the input, the tensor function's options.</summary>
     public OnnxImageInput? Image { get; init; }
+
+    /// <summary>
+    /// Record tasks, for a graph that takes a column an input (ML.NET pipelines converted to ONNX): the
+    /// record's fields, each fed to the graph input of the same name, one value a row. Graph inputs not
+    /// named (a label column the pipeline carries) are fed empty text or 0; a missing number is NaN,
+    /// which ML.NET's transforms read as missing.
+    /// </summary>
+    public string[]? Columns { get; init; }
 
     /// <summary>Record tasks: the fitted feature spec (as the features function takes it) that makes a record the input's row.</summary>
     public FeatureSpec? Features { get; init; }

@@ -40,9 +40,9 @@ public sealed class OnnxModel : ServedModel, IDisposable
         {
             throw new InvalidDataException($"task '{manifest.Task}' is not one of: {string.Join(", ", ImageTasks.Concat(ModelTask.All))}.");
         }
-        if (manifest.Input is not { Name.Length: > 0 } || manifest.Output is not { Name.Length: > 0 })
+        if ((manifest.Columns is null && manifest.Input is not { Name.Length: > 0 }) || manifest.Output is not { Name.Length: > 0 })
         {
-            throw new InvalidDataException("the manifest needs 'input' and 'output', each with the graph's tensor name.");
+            throw new InvalidDataException("the manifest needs 'input' (or, for a graph taking a column an input, 'columns') and 'output', each with the graph's tensor names.");
         }
         if ((manifest.Prepare is null) != (prepare is null))
         {
@@ -58,13 +58,19 @@ public sealed class OnnxModel : ServedModel, IDisposable
                 GraphChecks.Check(prepare!, new OnnxTensorSpec(stage.Input), new OnnxTensorSpec(stage.Output), inputShape, "the image becomes a");
             }
         }
-        else
+        else if (manifest.Columns is null)
         {
-            _vectorizer = Vectorizer(manifest.Features ?? throw new InvalidDataException($"a {manifest.Task} model needs 'features': the fitted feature spec that makes a record its input."));
+            _vectorizer = Vectorizer(manifest.Features ?? throw new InvalidDataException($"a {manifest.Task} model needs 'features' (the fitted feature spec that makes a record its input) or 'columns'."));
             // One row a record; the graph's first dimension may be open (all records in one run) or 1.
             inputShape = [-1, _vectorizer.Width];
         }
-        var output = GraphChecks.Check(graph, manifest.Input, manifest.Output, inputShape, TakesImages ? "the image becomes a" : "the records become a");
+        else
+        {
+            inputShape = [];
+        }
+        var output = manifest.Columns is { } columns && !TakesImages
+            ? GraphChecks.CheckColumns(graph, columns, manifest.Output)
+            : GraphChecks.Check(graph, manifest.Input!, manifest.Output, inputShape, TakesImages ? "the image becomes a" : "the records become a");
         _activation = manifest.Activation switch
         {
             null => manifest.Task == ModelTask.Binary ? Activation.Sigmoid : Activation.Softmax,
@@ -126,7 +132,7 @@ public sealed class OnnxModel : ServedModel, IDisposable
         {
             input = _prepare!.Run(stage.Input, tensor.Shape, input, stage.Output).Values;
         }
-        var output = _graph.Run(Manifest.Input.Name, tensor.Shape, input, Manifest.Output.Name);
+        var output = _graph.Run(Manifest.Input!.Name, tensor.Shape, input, Manifest.Output.Name);
         return Manifest.Task switch
         {
             Detection => new ImagePrediction(Detections: _detection!.Read(output, ImageTensors.Transform(image, tensor, limits), threshold)),
@@ -154,19 +160,8 @@ public sealed class OnnxModel : ServedModel, IDisposable
     /// <summary>Records' predictions (classification) or values (regression), from one run over all of them.</summary>
     public (Prediction[]? Predictions, double[]? Values) Predict(IReadOnlyList<JsonElement> records, int? topK, double? threshold, FunctionLimits limits)
     {
-        var vectorizer = _vectorizer ?? throw ProblemType.UnsupportedMediaType.With($"Model '{Name}' scores images (Content-Type image/*), not JSON records.", "model");
         var options = Manifest.Task == ModelTask.Regression ? null : FormatOptions.Create(Labels(Manifest, null), _activation, topK, threshold);
-        FunctionLimits.Budget((long)records.Count * vectorizer.Width, limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "records",
-            $"feature values ({records.Count} records x {vectorizer.Width} features)");
-        var width = vectorizer.Width;
-        var features = new float[records.Count * width];
-        var row = new JsonRecord(vectorizer.Columns);
-        for (var i = 0; i < records.Count; i++)
-        {
-            row.Record = records[i];
-            vectorizer.Transform(row, features.AsSpan(i * width, width), i);
-        }
-        var scores = Run(features, records.Count, width);
+        var scores = Scores(records, limits);
         if (options is null)
         {
             return (null, Array.ConvertAll(scores, v => (double)v));
@@ -184,6 +179,64 @@ public sealed class OnnxModel : ServedModel, IDisposable
         return (predictions, null);
     }
 
+    /// <summary>The graph's output for the records, a row each, before any formatting (what parity checks compare).</summary>
+    public float[] Scores(IReadOnlyList<JsonElement> records, FunctionLimits limits)
+    {
+        if (TakesImages)
+        {
+            throw ProblemType.UnsupportedMediaType.With($"Model '{Name}' scores images (Content-Type image/*), not JSON records.", "model");
+        }
+        if (Manifest.Columns is { } columns)
+        {
+            FunctionLimits.Budget((long)records.Count * _graph.Inputs.Count, limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "records",
+                $"input values ({records.Count} records x {_graph.Inputs.Count} columns)");
+            if (records.Count == 0)
+            {
+                return [];
+            }
+            // A graph fixed at one row a run gets a run a record.
+            return _graph.Inputs.Values.Any(t => t.Shape[0] == 1) && records.Count > 1
+                ? [.. records.SelectMany(r => _graph.Run(ColumnInputs([r], columns), Manifest.Output.Name).Values)]
+                : _graph.Run(ColumnInputs(records, columns), Manifest.Output.Name).Values;
+        }
+        var vectorizer = _vectorizer!;
+        FunctionLimits.Budget((long)records.Count * vectorizer.Width, limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "records",
+            $"feature values ({records.Count} records x {vectorizer.Width} features)");
+        var width = vectorizer.Width;
+        var features = new float[records.Count * width];
+        var row = new JsonRecord(vectorizer.Columns);
+        for (var i = 0; i < records.Count; i++)
+        {
+            row.Record = records[i];
+            vectorizer.Transform(row, features.AsSpan(i * width, width), i);
+        }
+        return Run(features, records.Count, width);
+    }
+
+    /// <summary>Each graph input a column of the records: text for a string input, numbers (NaN when missing) for the others.</summary>
+    private List<GraphInput> ColumnInputs(IReadOnlyList<JsonElement> records, string[] columns)
+    {
+        var inputs = new List<GraphInput>(_graph.Inputs.Count);
+        foreach (var (name, tensor) in _graph.Inputs)
+        {
+            var named = Array.IndexOf(columns, name) >= 0;
+            var cells = new Cell[records.Count];
+            for (var i = 0; i < records.Count; i++)
+            {
+                cells[i] = named && records[i].ValueKind == JsonValueKind.Object && records[i].TryGetProperty(name, out var value) ? Cell.FromJson(value) : Cell.Absent;
+                if (cells[i].Type == CellType.Invalid)
+                {
+                    throw ProblemType.InvalidRecord.With($"Record {i}: '{name}' is an object or array, not a value.", name, i);
+                }
+            }
+            int[] shape = [records.Count, 1];
+            inputs.Add(tensor.ElementType == "string"
+                ? new GraphInput(name, shape, Texts: Array.ConvertAll(cells, c => c.AsCategory() ?? ""))
+                : new GraphInput(name, shape, Numbers: Array.ConvertAll(cells, c => c.TryNumber(out var n) ? n : c.TryBool(out var b) ? (b ? 1 : 0) : tensor.ElementType is "float32" or "double" ? double.NaN : 0)));
+        }
+        return inputs;
+    }
+
     public void Dispose()
     {
         _graph.Dispose();
@@ -193,7 +246,7 @@ public sealed class OnnxModel : ServedModel, IDisposable
     /// <summary>All rows in one run when the graph's first dimension is open, else a run a row.</summary>
     private float[] Run(float[] features, int rows, int width)
     {
-        if (_graph.Inputs[Manifest.Input.Name].Shape[0] < 0)
+        if (_graph.Inputs[Manifest.Input!.Name].Shape[0] < 0)
         {
             return _graph.Run(Manifest.Input.Name, [rows, width], features, Manifest.Output.Name).Values;
         }

@@ -55,7 +55,7 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
                 Finite(answer.Embedding?.Select(v => (double)v), answer.Prediction is null ? null : [answer.Prediction.Probability], answer.Detections?.Select(d => d.Score));
                 return;
             }
-            var (predictions, values) = model.Predict([SampleRecord(manifest.Features!)], null, null, limits);
+            var (predictions, values) = model.Predict([SampleRecord(manifest.Features?.Columns.Select(c => c.Name) ?? manifest.Columns ?? [])], null, null, limits);
             Finite(values, predictions?.Select(p => p.Probability));
         }
         catch (ProblemException e)
@@ -64,16 +64,16 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
         }
     }
 
-    /// <summary>A record of nulls: every column takes its fitted fill.</summary>
-    private static JsonElement SampleRecord(Features.FeatureSpec spec)
+    /// <summary>A record of nulls: every column takes its fitted fill (or, for a graph taking a column an input, its missing value).</summary>
+    private static JsonElement SampleRecord(IEnumerable<string> columns)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var column in spec.Columns)
+            foreach (var column in columns)
             {
-                writer.WriteNull(column.Name);
+                writer.WriteNull(column);
             }
             writer.WriteEndObject();
         }
