@@ -99,7 +99,7 @@ public static class LocalHost
             var log = services.GetRequiredService<ILogger<BucketWorker>>();
             // Long work (a large batch) reports how far it has got.
             return new BucketWorker(bucket, functions.CreateOnUpload(line => log.LogInformation("{Progress}", line)), log,
-                ImageTraining.FromOutput(functions.Graphs, functions.Registration, functions.Limits));
+                OnnxTraining.FromOutput(functions.Graphs, functions.Registration, functions.Limits));
         });
         var app = builder.Build();
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>

@@ -20,7 +20,7 @@ internal static class RetrainCommand
         var bucket = new LocalFolderStore(folder ?? Environment.GetEnvironmentVariable("MLF_BUCKET") ?? "bucket");
         var clock = Stopwatch.StartNew();
         var job = new RetrainJob(bucket, line => log.WriteLine($"[{clock.Elapsed.TotalSeconds,5:F1}s] {line}"), timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable),
-            images: RetrainRunner.Images(bucket));
+            onnx: RetrainRunner.Onnx(bucket));
         var status = rerun
             ? await job.RerunAsync(manifest, CancellationToken.None).ConfigureAwait(false)
             : await job.RunAsync(manifest, CancellationToken.None).ConfigureAwait(false);

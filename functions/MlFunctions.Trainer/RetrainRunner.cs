@@ -21,14 +21,14 @@ public sealed class RetrainRunner(IObjectStore bucket, Action<string> log)
             log($"{upload.Bucket}/{upload.Key}: not a job manifest of {Bucket.Bucket}, ignored");
             return null;
         }
-        return await new RetrainJob(Bucket, log, timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable), images: Images(Bucket)).RunAsync(upload.Key, cancellationToken).ConfigureAwait(false);
+        return await new RetrainJob(Bucket, log, timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable), onnx: Onnx(Bucket)).RunAsync(upload.Key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What image classifiers retrain with: ONNX Runtime and the registration from the composition root, the backbone from the build's output.</summary>
-    public static ImageTraining? Images(IObjectStore bucket)
+    public static OnnxTraining Onnx(IObjectStore bucket)
     {
         var services = FunctionServices.Create(Environment.GetEnvironmentVariable, Core.Contract.FunctionLimits.Default, bucket, TimeSpan.Zero);
-        return ImageTraining.FromOutput(services.Graphs, services.Registration, services.Limits);
+        return OnnxTraining.FromOutput(services.Graphs, services.Registration, services.Limits);
     }
 
     /// <summary>The bucket: MLF_STORAGE picks the kind (the platform's own by default), MLF_BUCKET names it; the kinds are those built in (MlfCloud).</summary>

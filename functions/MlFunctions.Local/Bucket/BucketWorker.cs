@@ -10,7 +10,7 @@ namespace MlFunctions.Local.Bucket;
 /// job manifests to the retrain job, in process. Each runs on its own queue, one at a time, so a long
 /// training run does not hold up image and batch uploads.
 /// </summary>
-public sealed class BucketWorker(LocalFolderStore bucket, OnUploadFunction onUpload, ILogger<BucketWorker> log, ImageTraining? images = null) : BackgroundService
+public sealed class BucketWorker(LocalFolderStore bucket, OnUploadFunction onUpload, ILogger<BucketWorker> log, OnnxTraining? onnx = null) : BackgroundService
 {
     private readonly Channel<ObjectCreated> _uploads = Channel.CreateUnbounded<ObjectCreated>();
     private readonly Channel<string> _jobs = Channel.CreateUnbounded<string>();
@@ -77,7 +77,7 @@ public sealed class BucketWorker(LocalFolderStore bucket, OnUploadFunction onUpl
 
     private async Task RetrainLoopAsync(CancellationToken stoppingToken)
     {
-        var job = new RetrainJob(bucket, line => log.LogInformation("  {Line}", line), timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable), images: images);
+        var job = new RetrainJob(bucket, line => log.LogInformation("  {Line}", line), timings: JobTimings.FromSettings(Environment.GetEnvironmentVariable), onnx: onnx);
         await foreach (var key in _jobs.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try

@@ -2,7 +2,10 @@ using MlFunctions.Core.Models;
 
 namespace MlFunctions.Core.Jobs;
 
-/// <summary>jobs/&lt;model&gt;/&lt;job-id&gt;.json: a validated training upload, created once; the retrain job's input.</summary>
+/// <summary>
+/// jobs/&lt;model&gt;/&lt;job-id&gt;.json: a validated training upload (or an ML.NET model to convert,
+/// <see cref="Import"/>), created once; the retrain job's input.
+/// </summary>
 public sealed record JobManifest(
     string JobId,
     string Model,
@@ -12,7 +15,11 @@ public sealed record JobManifest(
     long Rows,
     ModelSpec Spec,
     DateTimeOffset CreatedAt,
-    string? SourceETag = null);
+    string? SourceETag = null,
+    ImportJob? Import = null);
+
+/// <summary>An ML.NET model.zip import (the job's source) for the Trainer to convert: its manifest's and sample rows' keys.</summary>
+public sealed record ImportJob(string Manifest, string Samples);
 
 /// <summary>jobs/&lt;model&gt;/&lt;job-id&gt;.status.json: where a job is, and for a finished one, the decision and why.</summary>
 public sealed record JobStatus

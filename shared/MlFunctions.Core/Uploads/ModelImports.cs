@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MlFunctions.Core.Contract;
+using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
@@ -10,7 +12,9 @@ namespace MlFunctions.Core.Uploads;
 /// <summary>
 /// imports/&lt;model&gt;/&lt;name&gt;.json (an ONNX manifest, its graph uploaded first as &lt;name&gt;.onnx, and a
 /// preparation graph as &lt;name&gt;.prepare.onnx if the manifest names one) -> a registered version
-/// (<see cref="OnnxRegistration"/>). The outcome is models/&lt;model&gt;/imports/&lt;name&gt;.status.json (outside the trigger's prefix, so it
+/// (<see cref="OnnxRegistration"/>). With &lt;name&gt;.zip beside it instead (a user's ML.NET model, and its
+/// sample rows as &lt;name&gt;.samples.csv), the manifest is an ML.NET import's and the conversion, which
+/// needs ML.NET, is a job for the Trainer (jobs/&lt;model&gt;/&lt;job-id&gt;.job.json, created once). The outcome is models/&lt;model&gt;/imports/&lt;name&gt;.status.json (outside the trigger's prefix, so it
 /// does not start on-upload again), saying what does not match when it is rejected.
 /// </summary>
 internal sealed class ModelImports(FunctionLimits limits, ModelCache models, TimeProvider clock)
@@ -21,6 +25,13 @@ internal sealed class ModelImports(FunctionLimits limits, ModelCache models, Tim
         var registry = new ObjectModelStore(store);
         try
         {
+            if (await store.OpenReadAsync($"imports/{model}/{name}.zip", cancellationToken).ConfigureAwait(false) is { } zip)
+            {
+                await using (zip)
+                {
+                    return await QueueConversionAsync(store, key, model, name, zip, statusKey, cancellationToken).ConfigureAwait(false);
+                }
+            }
             var manifest = await ReadManifestAsync(store, key, cancellationToken).ConfigureAwait(false);
             var graph = await ReadGraphAsync(store, $"imports/{model}/{name}.onnx", cancellationToken).ConfigureAwait(false);
             var prepare = manifest.Prepare is null ? null : await ReadGraphAsync(store, $"imports/{model}/{name}.prepare.onnx", cancellationToken).ConfigureAwait(false);
@@ -36,6 +47,50 @@ internal sealed class ModelImports(FunctionLimits limits, ModelCache models, Tim
             await WriteStatusAsync(store, statusKey, new ImportStatus(key, "rejected", clock.GetUtcNow(), null, false, reason), cancellationToken).ConfigureAwait(false);
             return new UploadOutcome(key, "import", UploadResults.Rejected, reason, [statusKey]);
         }
+    }
+
+    /// <summary>An ML.NET import: its manifest's task checked, its sample rows there, and a job for the Trainer, idempotent as training jobs are.</summary>
+    private async Task<UploadOutcome> QueueConversionAsync(IObjectStore store, string key, string model, string name, ObjectReader zip, string statusKey, CancellationToken cancellationToken)
+    {
+        var stored = await store.ReadAsync(key, cancellationToken, 1 << 20).ConfigureAwait(false) ?? throw new InvalidDataException($"{key} is gone.");
+        string task;
+        try
+        {
+            using var document = JsonDocument.Parse(stored.Content);
+            task = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("task", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()! : throw new InvalidDataException("An ML.NET import's manifest needs \"task\": multiclass, binary or regression.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The manifest is not JSON: {Contract.JsonErrors.Describe(e)}", e);
+        }
+        if (!ModelTask.All.Contains(task))
+        {
+            throw new InvalidDataException($"An ML.NET import's task is one of: {string.Join(", ", ModelTask.All)}; not '{task}'.");
+        }
+        var samples = $"imports/{model}/{name}.samples.csv";
+        if (!await ExistsAsync(store, samples, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidDataException($"There is no {samples}: upload sample rows (a CSV of the model's input columns) before the manifest; the conversion is checked on them.");
+        }
+        var source = $"imports/{model}/{name}.zip";
+        var jobId = JobIds.For(store.Bucket, source, zip.ETag);
+        var now = clock.GetUtcNow();
+        var status = new JobStatus { JobId = jobId, Model = model, Source = source, State = JobStates.Queued, UpdatedAt = now, History = [new StateChange(JobStates.Queued, now)] };
+        await store.WriteJsonAsync(BucketLayout.JobStatus(model, jobId), status, CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        var job = new JobManifest(jobId, model, store.Bucket, source, zip.ETag, 0, new ModelSpec { Task = task }, now, zip.ETag, new ImportJob(key, samples));
+        var created = await store.WriteJsonAsync(BucketLayout.Job(model, jobId), job, CoreJsonContext.Web.JobManifest, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        var detail = $"an ML.NET model: job {jobId} converts it in the Trainer";
+        await WriteStatusAsync(store, statusKey, new ImportStatus(key, "queued", now, null, false, detail), cancellationToken).ConfigureAwait(false);
+        return created is null
+            ? new UploadOutcome(key, "import", UploadResults.Duplicate, $"job {jobId} exists", [])
+            : new UploadOutcome(key, "import", UploadResults.Queued, detail, [BucketLayout.JobStatus(model, jobId), BucketLayout.Job(model, jobId), statusKey]);
+    }
+
+    private static async Task<bool> ExistsAsync(IObjectStore store, string key, CancellationToken cancellationToken)
+    {
+        await using var reader = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        return reader is not null;
     }
 
     private static async Task<OnnxManifest> ReadManifestAsync(IObjectStore store, string key, CancellationToken cancellationToken)

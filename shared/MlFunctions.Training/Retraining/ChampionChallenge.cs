@@ -13,7 +13,7 @@ namespace MlFunctions.Training.Retraining;
 /// is better by the spec's metric and margin. If another job promoted in the meantime, the write fails
 /// and this job records that it lost.
 /// </summary>
-internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, TimeProvider clock, ImageTraining? images)
+internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, TimeProvider clock, OnnxTraining? onnx)
 {
     private readonly ObjectModelStore _models = new(store);
 
@@ -23,6 +23,10 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
 
     public async Task<JobStatus> RunAsync(JobManifest job, JobStatus running, CancellationToken cancellationToken)
     {
+        if (job.Import is { } import)
+        {
+            return await ImportAsync(job, import, running, cancellationToken).ConfigureAwait(false);
+        }
         var champion = await _models.ReadChampionWithETagAsync(job.Model, cancellationToken).ConfigureAwait(false);
         var result = job.Spec.Task == ModelTask.ImageClassification
             ? await TrainImagesAsync(job, cancellationToken).ConfigureAwait(false)
@@ -68,10 +72,10 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     /// </summary>
     private async Task<Challenger> TrainImagesAsync(JobManifest job, CancellationToken cancellationToken)
     {
-        var training = images ?? throw ProblemType.ModelUnusable.With(
+        var training = onnx ?? throw ProblemType.ModelUnusable.With("This worker has no ONNX runtime: it cannot train image classifiers.", "task");
+        var backbone = training.Backbone ?? throw ProblemType.ModelUnusable.With(
             "This Trainer has no image backbone (DnnImageModels/ResNet18Onnx beside it, from its build): it cannot train image classifiers.", "task");
-        var result = await DownloadAsync(job, file => ImageClassifierTrainer.Train(file, job.Spec, job.Model, training.Backbone, training.Limits, log, tag: job.JobId[..8]), cancellationToken).ConfigureAwait(false);
-        var backbone = training.Backbone;
+        var result = await DownloadAsync(job, file => ImageClassifierTrainer.Train(file, job.Spec, job.Model, backbone, training.Limits, log, tag: job.JobId[..8]), cancellationToken).ConfigureAwait(false);
         var manifest = await training.Registration.WriteVersionAsync(_models, result.Manifest,
             await File.ReadAllBytesAsync(backbone.GraphPath, cancellationToken).ConfigureAwait(false),
             await File.ReadAllBytesAsync(backbone.PreparePath, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -82,6 +86,47 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
                 ? (ImageClassifierTrainer.Evaluate(champion, result.HoldoutFeatures, result.HoldoutLabels), "")
                 : (null, $"the champion {version} is not a head on the same backbone, so it cannot be scored on these images; promote by hand if the new version should replace it");
         });
+    }
+
+    /// <summary>
+    /// A user's ML.NET model.zip (the job's source) converted, checked against ML.NET on its sample rows and
+    /// registered as an ONNX import is (the champion if there is none, or with "promote": true). A model
+    /// that cannot be converted, or whose graph differs from ML.NET, is rejected with the reason, and nothing is written.
+    /// </summary>
+    private async Task<JobStatus> ImportAsync(JobManifest job, ImportJob import, JobStatus running, CancellationToken cancellationToken)
+    {
+        var work = onnx ?? throw ProblemType.ModelUnusable.With("This worker has no ONNX runtime: it cannot convert ML.NET models.", "model");
+        var manifestBytes = (await store.ReadAsync(import.Manifest, cancellationToken, 1 << 20).ConfigureAwait(false)
+            ?? throw ProblemType.TrainingDataChanged.With($"The import's manifest {import.Manifest} is gone.")).Content;
+        var samples = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}.samples.csv");
+        try
+        {
+            await using (var stored = await store.OpenReadAsync(import.Samples, cancellationToken).ConfigureAwait(false)
+                ?? throw ProblemType.TrainingDataChanged.With($"The import's sample rows {import.Samples} are gone."))
+            await using (var copy = File.Create(samples))
+            {
+                await stored.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            }
+            var (manifest, graph) = await DownloadAsync(job, zip =>
+            {
+                var request = System.Text.Json.JsonSerializer.Deserialize(manifestBytes, MlNetImportJson.Default.MlNetImportManifest) ?? throw new InvalidDataException("the manifest is JSON null.");
+                using var content = File.OpenRead(zip);
+                return MlNetImport.Convert(content, samples, request, job.Model, work.Runner, work.Limits, log);
+            }, cancellationToken).ConfigureAwait(false);
+            var (registered, champion) = await work.Registration.RegisterAsync(_models, manifest, graph, null, cancellationToken).ConfigureAwait(false);
+            var score = new ModelScore(registered.Version, registered.Metrics ?? []);
+            return champion
+                ? running.Next(JobStates.Succeeded, clock.GetUtcNow(), $"converted, checked against ML.NET and registered as {registered.Version}, the champion") with { Challenger = score }
+                : running.Next(JobStates.NotPromoted, clock.GetUtcNow(), $"converted, checked against ML.NET and registered as {registered.Version}; the champion stays (\"promote\": true makes it one)") with { Challenger = score };
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            return running.Next(JobStates.Rejected, clock.GetUtcNow(), e.Message);
+        }
+        finally
+        {
+            File.Delete(samples);
+        }
     }
 
     /// <summary>Trains on a local copy of exactly what was validated: a changed object has a job of its own.</summary>

@@ -13,8 +13,8 @@ namespace MlFunctions.Training.Retraining;
 /// longer than <see cref="JobTimings.StaleAfter"/> is stale (its worker was killed or timed out), and
 /// the next event for it marks it failed. A failed job can be run again with <see cref="RerunAsync"/>.
 /// </summary>
-/// <param name="images">What image classifiers are retrained with; a worker without it fails their jobs, saying so.</param>
-public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvider? clock = null, JobTimings? timings = null, ImageTraining? images = null)
+/// <param name="onnx">What jobs that end in ONNX models (image classifiers, ML.NET imports) run with; a worker without it fails them, saying so.</param>
+public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvider? clock = null, JobTimings? timings = null, OnnxTraining? onnx = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly JobTimings _timings = timings ?? JobTimings.Default;
@@ -97,7 +97,7 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         var heartbeat = HeartbeatAsync(statusKey, running, etag, stopBeating.Token);
         try
         {
-            final = await new ChampionChallenge(store, log, _clock, images).RunAsync(job, running, cancellationToken).ConfigureAwait(false);
+            final = await new ChampionChallenge(store, log, _clock, onnx).RunAsync(job, running, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e)
         {

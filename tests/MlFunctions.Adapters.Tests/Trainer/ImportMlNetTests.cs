@@ -93,6 +93,40 @@ public sealed class ImportMlNetTests(LocalHostFixture host) : IClassFixture<Loca
     }
 
     [Fact]
+    public async Task Dropped_into_the_bucket_the_model_is_converted_by_a_trainer_job_and_served()
+    {
+        var ml = new MLContext(4);
+        var data = Penguins(ml);
+        var pipeline = ml.Transforms.ReplaceMissingValues([new("Beak Length (mm)"), new("Flipper Length (mm)")])
+            .Append(ml.Transforms.Concatenate("Features", "Beak Length (mm)", "Flipper Length (mm)"))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label", "Species"))
+            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy());
+        var zip = Save(ml, pipeline.Fit(data), data, "dropped.zip");
+        var imports = Path.Combine(host.Bucket, "imports", "dropped-penguins");
+        Directory.CreateDirectory(imports);
+        File.Copy(zip, Path.Combine(imports, "mine.zip"));
+        File.Copy(Samples(), Path.Combine(imports, "mine.samples.csv"));
+        await File.WriteAllTextAsync(Path.Combine(imports, "mine.json"), JsonSerializer.Serialize(new { task = "multiclass", columns = new[] { "Beak Length (mm)", "Flipper Length (mm)" } }));
+
+        var job = await Eventually.Async(async () =>
+        {
+            using var response = await host.Client.GetAsync("/api/jobs/dropped-penguins");
+            return response.StatusCode == HttpStatusCode.OK
+                ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(j => (JsonElement?)j.Clone())
+                    .FirstOrDefault(j => j!.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed" or "rejected")
+                : null;
+        }, "the conversion job", TimeSpan.FromMinutes(3));
+
+        Assert.True(job!.Value.GetProperty("state").GetString() == "succeeded", job.Value.ToString());
+        using var predict = await host.Client.PostAsync("/api/predict/dropped-penguins",
+            new StringContent("""{"records": [{"Beak Length (mm)": 50.5, "Flipper Length (mm)": 225}, {"Beak Length (mm)": 38, "Flipper Length (mm)": 185}]}"""));
+        var text = await predict.Content.ReadAsStringAsync();
+        Assert.True(predict.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(["Gentoo", "Adelie"], JsonDocument.Parse(text).RootElement.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+    }
+
+    [Fact]
     public async Task A_pipeline_with_a_transform_that_has_no_onnx_export_is_refused_by_name_and_nothing_is_registered()
     {
         var ml = new MLContext(3);
