@@ -20,14 +20,24 @@ namespace MlFunctions.Training;
 /// </summary>
 public static class ImageClassifierTrainer
 {
-    public static ImageTrainingResult Train(string zipPath, ModelSpec spec, string name, ImageBackbone backbone, FunctionLimits limits, Action<string>? log = null, string? tag = null)
+    /// <param name="skipped">What was skipped before the zip was made (a list of keys' missing objects), for the report.</param>
+    public static ImageTrainingResult Train(string zipPath, ModelSpec spec, string name, ImageBackbone backbone, FunctionLimits limits, Action<string>? log = null, string? tag = null, IEnumerable<string>? skipped = null)
+    {
+        using var file = File.OpenRead(zipPath);
+        return Train(file, spec, name, backbone, limits, log, tag, skipped);
+    }
+
+    /// <summary>The same from a seekable stream holding the zip.</summary>
+    public static ImageTrainingResult Train(Stream zipFile, ModelSpec spec, string name, ImageBackbone backbone, FunctionLimits limits, Action<string>? log = null, string? tag = null, IEnumerable<string>? skipped = null)
     {
         log ??= _ => { };
         spec.Validate();
         var seed = spec.Seed ?? 42;
         var holdout = spec.Holdout ?? 0.2;
-        using var zip = ZipFile.OpenRead(zipPath);
-        var set = LabelledImages.Scan(zip, limits);
+        var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(zipFile));
+        zipFile.Position = 0;
+        using var zip = new ZipArchive(zipFile, ZipArchiveMode.Read, leaveOpen: true);
+        var set = LabelledImages.Scan(zip, limits, skipped);
         foreach (var line in set.Report.TrimEnd().Split('\n'))
         {
             log(line.TrimEnd());
@@ -55,7 +65,6 @@ public static class ImageClassifierTrainer
             return new LinearOutput(weights, (float)(o.Bias - weights.Select((w, j) => (double)w * mean[j]).Sum()));
         }).ToArray();
         var created = DateTimeOffset.UtcNow;
-        var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(zipPath)));
         var version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + (tag ?? hash[7..15]);
         var manifest = ImageBackbone.Manifest(name, version, OnnxModel.Classification) with
         {

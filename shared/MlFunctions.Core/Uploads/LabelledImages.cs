@@ -43,10 +43,11 @@ public sealed class LabelledImages
     /// <summary>Why the set cannot train a model, or null when it can.</summary>
     public string? Problem { get; }
 
-    public static LabelledImages Scan(ZipArchive zip, FunctionLimits limits)
+    /// <param name="skippedBefore">What was skipped before the zip was made (a list of keys' missing objects), for the report.</param>
+    public static LabelledImages Scan(ZipArchive zip, FunctionLimits limits, IEnumerable<string>? skippedBefore = null)
     {
         var report = new StringBuilder();
-        var skipped = new List<string>();
+        var skipped = new List<string>(skippedBefore ?? []);
         if (zip.Entries.Count > MaxEntries)
         {
             return Rejected(report, $"The zip has {zip.Entries.Count:N0} entries; the limit is {MaxEntries:N0}.");

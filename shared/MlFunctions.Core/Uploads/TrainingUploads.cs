@@ -69,13 +69,21 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
                 return (null, new TrainingDataCheck.Result(0, "", $"Model '{model}' has no spec: upload one to {specKey} (task, label, features) before its training data."));
             }
             var images = spec.Task == ModelTask.ImageClassification;
-            if (images != format is null)
+            if (images ? format is not (null or TableFormat.Csv) : format is null)
             {
                 return (null, new TrainingDataCheck.Result(0, "", images
-                    ? $"Model '{model}' is an image classifier: it trains from a .zip of label folders (<label>/<image>), not a {format} file."
+                    ? $"Model '{model}' is an image classifier: it trains from a .zip of label folders (<label>/<image>), or a .csv of object keys and labels, not a {format} file."
                     : $"A .zip trains image classifiers; model '{model}' is {spec.Task}: give it a {TableFiles.Extensions} file."));
             }
-            return (spec, await Task.Run(() => images ? CheckImages(data.Content) : TrainingDataCheck.Check(data.Content, format!.Value, data.Key, spec), cancellationToken).ConfigureAwait(false));
+            if (images && format == TableFormat.Csv)
+            {
+                var (zip, skipped) = await ImageKeyList.ToZipAsync(store, data.Content, limits, cancellationToken).ConfigureAwait(false);
+                await using (zip)
+                {
+                    return (spec, await Task.Run(() => CheckImages(zip, skipped), cancellationToken).ConfigureAwait(false));
+                }
+            }
+            return (spec, await Task.Run(() => images ? CheckImages(TempFiles.Spool(data.Content, "zip"), []) : TrainingDataCheck.Check(data.Content, format!.Value, data.Key, spec), cancellationToken).ConfigureAwait(false));
         }
         catch (ProblemException e)
         {
@@ -87,10 +95,10 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
         }
     }
 
-    /// <summary>A zip's images, checked as the Trainer will read them (its directory is at its end: the object is copied to a temporary file first).</summary>
-    private TrainingDataCheck.Result CheckImages(Stream content)
+    /// <summary>A zip's images (a local copy: its directory is at its end), checked as the Trainer will read them.</summary>
+    private TrainingDataCheck.Result CheckImages(FileStream file, IReadOnlyList<string> skipped)
     {
-        using var file = TempFiles.Spool(content, "zip");
+        using var owned = file;
         ZipArchive zip;
         try
         {
@@ -102,7 +110,7 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
         }
         using (zip)
         {
-            var set = LabelledImages.Scan(zip, limits);
+            var set = LabelledImages.Scan(zip, limits, skipped);
             return new TrainingDataCheck.Result(set.Images.Count, set.Report, set.Problem);
         }
     }

@@ -4,6 +4,7 @@ using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
+using MlFunctions.Core.Uploads;
 
 namespace MlFunctions.Training.Retraining;
 
@@ -75,7 +76,19 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         var training = onnx ?? throw ProblemType.ModelUnusable.With("This worker has no ONNX runtime: it cannot train image classifiers.", "task");
         var backbone = training.Backbone ?? throw ProblemType.ModelUnusable.With(
             "This Trainer has no image backbone (DnnImageModels/ResNet18Onnx beside it, from its build): it cannot train image classifiers.", "task");
-        var result = await DownloadAsync(job, file => ImageClassifierTrainer.Train(file, job.Spec, job.Model, backbone, training.Limits, log, tag: job.JobId[..8]), cancellationToken).ConfigureAwait(false);
+        var result = await DownloadAsync(job, file =>
+        {
+            if (!file.EndsWith(".csv", StringComparison.Ordinal))
+            {
+                return ImageClassifierTrainer.Train(file, job.Spec, job.Model, backbone, training.Limits, log, tag: job.JobId[..8]);
+            }
+            // A list of keys: the images fetched into a local zip of label folders first.
+            var (zip, skipped) = ImageKeyList.ToZipAsync(store, File.OpenRead(file), training.Limits, cancellationToken).GetAwaiter().GetResult();
+            using (zip)
+            {
+                return ImageClassifierTrainer.Train(zip, job.Spec, job.Model, backbone, training.Limits, log, tag: job.JobId[..8], skipped: skipped);
+            }
+        }, cancellationToken).ConfigureAwait(false);
         var manifest = await training.Registration.WriteVersionAsync(_models, result.Manifest,
             await File.ReadAllBytesAsync(backbone.GraphPath, cancellationToken).ConfigureAwait(false),
             await File.ReadAllBytesAsync(backbone.PreparePath, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -63,6 +63,40 @@ public sealed class ImageRetrainingTests(LocalHostFixture host) : IClassFixture<
         Assert.Single(await JobsAsync());
     }
 
+    [Fact]
+    public async Task A_csv_of_keys_and_labels_trains_from_images_already_in_the_bucket_and_reports_the_missing_ones()
+    {
+        Directory.CreateDirectory(Path.Combine(host.Bucket, "models", "listed"));
+        await File.WriteAllTextAsync(Path.Combine(host.Bucket, "models", "listed", "spec.json"), """{"task": "image-classification"}""");
+        var random = new Random(11);
+        var rows = new List<string> { "key,label" };
+        foreach (var label in ShapeImages.Labels)
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var key = $"photos/{label}s/{i}.jpg";
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(host.Bucket, key))!);
+                await File.WriteAllBytesAsync(Path.Combine(host.Bucket, key), ShapeImages.Draw(label, random));
+                rows.Add($"{key},{label}");
+            }
+        }
+        rows.Add("photos/gone.jpg,circle");
+        Directory.CreateDirectory(Path.Combine(host.Bucket, "training", "listed"));
+        await File.WriteAllLinesAsync(Path.Combine(host.Bucket, "training", "listed", "list.csv"), rows);
+
+        var job = await Eventually.Async(async () => (await JobsAsync("listed")).Cast<JsonElement?>()
+            .FirstOrDefault(j => j!.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed" or "rejected"), "the job to finish", Patience);
+
+        Assert.True(job!.Value.GetProperty("state").GetString() == "succeeded", job.Value.ToString());
+        var report = job.Value.GetProperty("report").GetString()!;
+        Assert.Contains("images: 36 in 3 labels", report, StringComparison.Ordinal);
+        Assert.Contains("row 37 (photos/gone.jpg): not in the bucket", report, StringComparison.Ordinal);
+        using var body = new ByteArrayContent(ShapeImages.Draw("square", new Random(1234)));
+        body.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        using var response = await host.Client.PostAsync("/api/predict/listed", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private async Task<JsonElement> PredictAsync(byte[] image)
     {
         using var body = new ByteArrayContent(image);
@@ -73,9 +107,9 @@ public sealed class ImageRetrainingTests(LocalHostFixture host) : IClassFixture<
         return JsonDocument.Parse(text).RootElement.GetProperty("predictions")[0].Clone();
     }
 
-    private async Task<JsonElement[]> JobsAsync()
+    private async Task<JsonElement[]> JobsAsync(string model = "shapes")
     {
-        using var response = await host.Client.GetAsync("/api/jobs/shapes");
+        using var response = await host.Client.GetAsync($"/api/jobs/{model}");
         return response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToArray() : [];
     }
 }

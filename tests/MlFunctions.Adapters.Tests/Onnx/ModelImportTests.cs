@@ -78,7 +78,7 @@ public sealed class ModelImportTests(S3rverFixture s3) : IClassFixture<S3rverFix
 
     [Theory]
     // Found by the semantic fuzzer: a required member given as JSON null crashed the import (a NullReferenceException) instead of rejecting it.
-    [InlineData("""{"task": "image-embedding", "input": null, "output": {"name": "Pooling395_Output_0"}, "image": {}}""", "needs 'input' and 'output'")]
+    [InlineData("""{"task": "image-embedding", "input": null, "output": {"name": "Pooling395_Output_0"}, "image": {}}""", "needs 'input' (or, for a graph taking a column an input, 'columns') and 'output'")]
     [InlineData("""{"task": "image-embedding", "input": {"name": "images"}, "output": {"name": "Pooling395_Output_0"}, "image": {}}""", "has no input 'images'; its inputs are: Input247")]
     [InlineData("""{"task": "image-classification", "labels": ["cat", "dog"], "prepare": {"input": "OriginalInput", "output": "PreprocessedInput"}, "input": {"name": "Input247"}, "output": {"name": "Pooling395_Output_0"}, "image": {}}""", "512 values but the manifest has 2 labels")]
     [InlineData("""{"task": "image-embedding", "prepare": {"input": "OriginalInput", "output": "PreprocessedInput"}, "input": {"name": "Input247"}, "output": {"name": "Pooling395_Output_0"}, "image": {"width": 300}}""", "[1,3,224,300] tensor but the graph's input 'OriginalInput' is [1,3,224,224]")]
