@@ -55,37 +55,50 @@ public static class ImageClassifierTrainer
             test.Select(i => Standardise(features[i])).ToArray(), test.Select(i => labels[i]).ToArray(), mean.Length, seed);
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(seed);
-        var outcome = MulticlassTraining.Train(ml, spec with { Trainer = ModelSpec.Linear }, data);
+        var outcome = MulticlassTraining.Train(ml, spec, data);
         log($"Trained {outcome.Trainer} on {train.Length:N0} images in {clock.Elapsed.TotalSeconds:F1} s; {test.Length:N0} held out: {string.Join(", ", outcome.Metrics.Select(m => $"{m.Key} {m.Value:0.####}"))}");
-
-        // w . (x - mean) / std + b = (w / std) . x + (b - sum(w * mean / std)): the head takes the raw features.
-        var head = outcome.Scoring.Linear!.Select(o =>
-        {
-            var weights = o.Weights.Select((w, j) => w / std[j]).ToArray();
-            return new LinearOutput(weights, (float)(o.Bias - weights.Select((w, j) => (double)w * mean[j]).Sum()));
-        }).ToArray();
+        var head = OnRawFeatures(outcome.Scoring, mean, std);
         var created = DateTimeOffset.UtcNow;
         var version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + (tag ?? hash[7..15]);
         var manifest = ImageBackbone.Manifest(name, version, OnnxModel.Classification) with
         {
             Labels = [.. outcome.Labels!],
-            Activation = "softmax",
+            Activation = "none",
             Head = head,
             Metrics = outcome.Metrics,
         };
         return new ImageTrainingResult(manifest, [.. test.Select(i => features[i])], [.. test.Select(i => labels[i])], train.Length, failed, hash);
     }
 
+    /// <summary>
+    /// The head trained on standardised features, made to take the raw ones: a linear row's weights
+    /// divided by the spread and its bias moved by the mean (w . (x - m) / s + b = (w / s) . x + b - w . m / s),
+    /// a tree's thresholds mapped back (x' &lt;= t exactly when x &lt;= t s + m, s being positive).
+    /// </summary>
+    private static ScoringModel OnRawFeatures(ScoringModel model, float[] mean, float[] std) => model with
+    {
+        Linear = model.Linear?.Select(o =>
+        {
+            var weights = o.Weights.Select((w, j) => w / std[j]).ToArray();
+            return new LinearOutput(weights, (float)(o.Bias - weights.Select((w, j) => (double)w * mean[j]).Sum()));
+        }).ToArray(),
+        Trees = model.Trees?.Select(e => e with
+        {
+            Trees = [.. e.Trees.Select(t => t with { Thresholds = [.. t.Thresholds.Select((threshold, i) => (threshold * std[t.SplitFeatures[i]]) + mean[t.SplitFeatures[i]])] })],
+        }).ToArray(),
+    };
+
     /// <summary>The holdout's accuracy under a head (a champion's, on the challenger's holdout features), with the same metric names as training's.</summary>
     public static Dictionary<string, double> Evaluate(OnnxManifest manifest, IReadOnlyList<float[]> features, IReadOnlyList<string> labels)
     {
         var classes = manifest.Labels ?? [];
+        var head = new ScoringEngine(manifest.Head!, features[0].Length);
         var perClass = new Dictionary<string, (int Right, int All)>(StringComparer.Ordinal);
         var right = 0;
         for (var i = 0; i < features.Count; i++)
         {
-            var logits = OnnxModel.Logits(manifest.Head!, features[i]);
-            var predicted = classes[Array.IndexOf(logits, logits.Max())];
+            var probabilities = OnnxModel.Probabilities(head, features[i]);
+            var predicted = classes[Array.IndexOf(probabilities, probabilities.Max())];
             var (r, a) = perClass.GetValueOrDefault(labels[i]);
             perClass[labels[i]] = (r + (predicted == labels[i] ? 1 : 0), a + 1);
             right += predicted == labels[i] ? 1 : 0;

@@ -53,6 +53,9 @@ public sealed record JobStatus
 
     public ModelScore? Champion { get; init; }
 
+    /// <summary>While the job runs: the worker's latest progress line (such as images featurised and seconds left), renewed with each heartbeat.</summary>
+    public string? Progress { get; init; }
+
     /// <summary>The process working on a running job, and when it last said so (to tell a stale job from a live one).</summary>
     public string? Worker { get; init; }
 

@@ -47,7 +47,6 @@ public sealed record ModelSpec
         Check(ModelTask.Trainable.Contains(Task), "task", $"'{Task}' is not one of: {string.Join(", ", ModelTask.Trainable)}.");
         if (Task == ModelTask.ImageClassification)
         {
-            Check(Trainer is null or Linear, "trainer", "an image classifier trains a linear head on the backbone's features.");
             Check(Features is null, "features", "an image classifier's features are its backbone's; leave them out.");
         }
         else

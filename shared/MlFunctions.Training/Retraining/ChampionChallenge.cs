@@ -95,7 +95,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         return new Challenger(manifest.Version, manifest.Metrics!, result.HoldoutLabels.Length, async (version, ct) =>
         {
             var champion = await _models.ReadOnnxManifestAsync(job.Model, version, ct).ConfigureAwait(false);
-            return champion is { Head: { } head, Source.Origin: ImageBackbone.Origin } && head.All(h => h.Weights.Length == result.HoldoutFeatures[0].Length)
+            return champion is { Head: { } head, Source.Origin: ImageBackbone.Origin } && head.Linear?.All(h => h.Weights.Length == result.HoldoutFeatures[0].Length) != false
                 ? (ImageClassifierTrainer.Evaluate(champion, result.HoldoutFeatures, result.HoldoutLabels), "")
                 : (null, $"the champion {version} is not a head on the same backbone, so it cannot be scored on these images; promote by hand if the new version should replace it");
         });

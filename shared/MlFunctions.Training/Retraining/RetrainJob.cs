@@ -94,10 +94,12 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
         var statusKey = BucketLayout.JobStatus(job.Model, job.JobId);
         JobStatus final;
         using var stopBeating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = HeartbeatAsync(statusKey, running, etag, stopBeating.Token);
+        // The latest progress line (images featurised, seconds left) goes into the status with each heartbeat.
+        string? progress = null;
+        var heartbeat = HeartbeatAsync(statusKey, running, etag, () => progress, stopBeating.Token);
         try
         {
-            final = await new ChampionChallenge(store, log, _clock, onnx).RunAsync(job, running, cancellationToken).ConfigureAwait(false);
+            final = await new ChampionChallenge(store, line => log(progress = line), _clock, onnx).RunAsync(job, running, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e)
         {
@@ -151,7 +153,7 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
     }
 
     /// <summary>Renews the running status every heartbeat until stopped; the status's last ETag.</summary>
-    private async Task<string> HeartbeatAsync(string statusKey, JobStatus running, string etag, CancellationToken stop)
+    private async Task<string> HeartbeatAsync(string statusKey, JobStatus running, string etag, Func<string?> progress, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(_timings.Heartbeat, _clock);
         try
@@ -160,7 +162,7 @@ public sealed class RetrainJob(IObjectStore store, Action<string> log, TimeProvi
             {
                 try
                 {
-                    var renewed = await store.WriteJsonAsync(statusKey, running with { UpdatedAt = _clock.GetUtcNow() }, CoreJsonContext.Web.JobStatus,
+                    var renewed = await store.WriteJsonAsync(statusKey, running with { UpdatedAt = _clock.GetUtcNow(), Progress = progress() }, CoreJsonContext.Web.JobStatus,
                         WriteCondition.Unchanged(etag), CancellationToken.None).ConfigureAwait(false);
                     etag = renewed ?? etag;
                 }

@@ -97,11 +97,38 @@ public sealed class ImageRetrainingTests(LocalHostFixture host) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private async Task<JsonElement> PredictAsync(byte[] image)
+    [Fact]
+    public async Task A_spec_asking_for_trees_trains_a_tree_head_that_the_aot_bootstrap_serves_as_the_host_does()
+    {
+        Directory.CreateDirectory(Path.Combine(host.Bucket, "models", "treed"));
+        await File.WriteAllTextAsync(Path.Combine(host.Bucket, "models", "treed", "spec.json"), """{"task": "image-classification", "trainer": "tree", "iterations": 30}""");
+        Directory.CreateDirectory(Path.Combine(host.Bucket, "training", "treed"));
+        await File.WriteAllBytesAsync(Path.Combine(host.Bucket, "training", "treed", "shapes.zip"), ShapeImages.Zip(perLabel: 20, seed: 3));
+
+        var job = await Eventually.Async(async () => (await JobsAsync("treed")).Cast<JsonElement?>()
+            .FirstOrDefault(j => j!.Value.GetProperty("state").GetString() is "succeeded" or "not promoted" or "failed" or "rejected"), "the job to finish", Patience);
+
+        Assert.True(job!.Value.GetProperty("state").GetString() == "succeeded", job.Value.ToString());
+        var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(host.Bucket, "models", "treed"), "model.json", SearchOption.AllDirectories).Single())).RootElement;
+        Assert.True(manifest.GetProperty("head").GetProperty("trees").GetArrayLength() == 3, "one tree ensemble a label");
+        var random = new Random(77);
+        var images = ShapeImages.Labels.Select(label => ShapeImages.Draw(label, random)).ToArray();
+        await using var emulator = await LambdaRuntimeEmulator.StartAsync();
+        await using var bootstrap = await BootstrapProcess.StartAsync(emulator, "predict", new Dictionary<string, string> { ["MLF_STORAGE"] = "folder", ["MLF_BUCKET"] = host.Bucket });
+        foreach (var image in images)
+        {
+            var local = await PredictAsync(image, "treed");
+            var aot = (await ImagePredictEvent.InvokeAsync(emulator, "treed", image)).GetProperty("predictions")[0];
+            Assert.Equal(local.GetProperty("label").GetString(), aot.GetProperty("label").GetString());
+            Assert.Equal(local.GetProperty("probability").GetDouble(), aot.GetProperty("probability").GetDouble(), 5);
+        }
+    }
+
+    private async Task<JsonElement> PredictAsync(byte[] image, string model = "shapes")
     {
         using var body = new ByteArrayContent(image);
         body.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        using var response = await host.Client.PostAsync("/api/predict/shapes", body);
+        using var response = await host.Client.PostAsync($"/api/predict/{model}", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("predictions")[0].Clone();

@@ -67,11 +67,12 @@ public sealed record OnnxManifest
     public OnnxOptimized? Optimized { get; init; }
 
     /// <summary>
-    /// image-classification: a linear head over the graph's output (an embedding), one row of weights and a
-    /// bias per label, whose outputs are the logits: how a classifier retrained on a backbone's features is
-    /// served, the backbone through ONNX Runtime and the head beside it.
+    /// image-classification: a head over the graph's output (an embedding), as a bundle's model is written:
+    /// linear weights or tree ensembles, one output per label, and the link (softmax or normalize) that
+    /// makes them probabilities. How a classifier retrained on a backbone's features is served: the
+    /// backbone through ONNX Runtime and the head beside it.
     /// </summary>
-    public LinearOutput[]? Head { get; init; }
+    public ScoringModel? Head { get; init; }
 
     /// <summary>image-embedding: scale the vector to unit length, so that a dot product is the cosine similarity.</summary>
     public bool? Normalize { get; init; }

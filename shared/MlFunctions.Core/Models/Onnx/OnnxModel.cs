@@ -29,6 +29,7 @@ public sealed class OnnxModel : ServedModel, IDisposable
     private readonly FeatureVectorizer? _vectorizer;
     private readonly DetectionHead? _detection;
     private readonly Activation _activation;
+    private readonly ScoringEngine? _head;
     private readonly int _outputs;
 
     public OnnxModel(OnnxManifest manifest, IGraph graph, IGraph? prepare = null)
@@ -71,7 +72,7 @@ public sealed class OnnxModel : ServedModel, IDisposable
         var output = manifest.Columns is { } columns && !TakesImages
             ? GraphChecks.CheckColumns(graph, columns, manifest.Output)
             : GraphChecks.Check(graph, manifest.Input!, manifest.Output, inputShape, TakesImages ? "the image becomes a" : "the records become a");
-        _activation = manifest.Activation switch
+        _activation = manifest.Head is not null ? Activation.None : manifest.Activation switch
         {
             null => manifest.Task == ModelTask.Binary ? Activation.Sigmoid : Activation.Softmax,
             "softmax" => Activation.Softmax,
@@ -87,11 +88,13 @@ public sealed class OnnxModel : ServedModel, IDisposable
         _outputs = GraphChecks.RowSize(output);
         if (manifest.Head is { } head)
         {
-            if (manifest.Task != Classification || head.Length == 0 || head.Any(h => h?.Weights is null || h.Weights.Length != _outputs || !h.Weights.All(float.IsFinite) || !float.IsFinite(h.Bias)))
+            if (manifest.Task != Classification || head.Link is not (ScoringModel.Softmax or ScoringModel.Normalize)
+                || head.Linear?.Any(h => h?.Weights is null || h.Weights.Length != _outputs || !h.Weights.All(float.IsFinite) || !float.IsFinite(h.Bias)) == true)
             {
-                throw new InvalidDataException($"'head' is for image-classification: a row of {_outputs} finite weights (the graph's output) and a bias per label.");
+                throw new InvalidDataException($"'head' is for image-classification: linear weights over the graph's {_outputs} values (or trees) per label, and a softmax or normalize link.");
             }
-            _outputs = head.Length;
+            _head = new ScoringEngine(head, _outputs);
+            _outputs = _head.Outputs;
         }
         if (manifest.Task is Classification or ModelTask.Multiclass or ModelTask.Binary)
         {
@@ -137,24 +140,16 @@ public sealed class OnnxModel : ServedModel, IDisposable
         {
             Detection => new ImagePrediction(Detections: _detection!.Read(output, ImageTensors.Transform(image, tensor, limits), threshold)),
             Embedding => new ImagePrediction(Embedding: Manifest.Normalize == false ? output.Values : UnitLength(output.Values)),
-            _ => new ImagePrediction(Prediction: ScoreFormatter.Format(Manifest.Head is { } head ? Logits(head, output.Values) : Array.ConvertAll(output.Values, v => (double)v), options!, 0)),
+            _ => new ImagePrediction(Prediction: ScoreFormatter.Format(_head is null ? Array.ConvertAll(output.Values, v => (double)v) : Probabilities(_head, output.Values), options!, 0)),
         };
     }
 
-    /// <summary>The head's logits for one embedding: bias + weights . embedding, per label.</summary>
-    public static double[] Logits(LinearOutput[] head, ReadOnlySpan<float> embedding)
+    /// <summary>A head's probabilities, one per label, for one embedding.</summary>
+    public static double[] Probabilities(ScoringEngine head, ReadOnlySpan<float> embedding)
     {
-        var logits = new double[head.Length];
-        for (var k = 0; k < head.Length; k++)
-        {
-            var (weights, sum) = (head[k].Weights, (double)head[k].Bias);
-            for (var i = 0; i < weights.Length; i++)
-            {
-                sum += weights[i] * (double)embedding[i];
-            }
-            logits[k] = sum;
-        }
-        return logits;
+        var probabilities = new double[head.Outputs];
+        head.Predict(embedding, probabilities);
+        return probabilities;
     }
 
     /// <summary>Records' predictions (classification) or values (regression), from one run over all of them.</summary>
