@@ -8,22 +8,23 @@ using MlFunctions.Training;
 namespace MlFunctions.Trainer;
 
 /// <summary>
-/// import-mlnet --model NAME --zip model.zip --manifest import.json --samples rows.csv [--bucket DIR]:
-/// a user's own ML.NET model converted to ONNX, checked against ML.NET's scores on the sample rows, and
+/// import-mlnet --model NAME --zip model.zip --manifest import.json [--samples rows.csv] [--bucket DIR]:
+/// a user's own ML.NET model converted to ONNX, checked against ML.NET's scores on the sample rows (drawn
+/// from the model's input schema when none are given), and
 /// registered as any ONNX import (optimised once, run once, written as a version; the champion if there
 /// is none, or with "promote": true). Exit 0 when registered, 1 when refused (the reason printed: an
 /// unsupported transform by name, a difference over 1e-5, a column that does not fit), 2 for a usage mistake.
 /// </summary>
 internal static class ImportMlNetCommand
 {
-    public static async Task<int> RunAsync(string model, string zip, string manifest, string samples, string? folder, TextWriter console, TextWriter log)
+    public static async Task<int> RunAsync(string model, string zip, string manifest, string? samples, string? folder, TextWriter console, TextWriter log)
     {
         if (!ModelNames.IsValid(model))
         {
             await log.WriteLineAsync($"import-mlnet: '{model}' is not a model name: 1 to 64 letters, digits, '.', '-' or '_'.").ConfigureAwait(false);
             return TrainerCommands.UsageError;
         }
-        if (new[] { zip, manifest, samples }.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+        if (new[] { zip, manifest }.Concat(samples is null ? [] : [samples]).FirstOrDefault(f => !File.Exists(f)) is { } missing)
         {
             await log.WriteLineAsync($"import-mlnet: there is no file '{missing}'.").ConfigureAwait(false);
             return TrainerCommands.UsageError;

@@ -63,13 +63,13 @@ internal static class TrainerCommands
         var model = new Option<string>("--model") { Description = "The model's name.", Required = true, HelpName = "NAME" };
         var zip = new Option<string>("--zip") { Description = "The ML.NET model, as mlContext.Model.Save wrote it.", Required = true, HelpName = "model.zip" };
         var manifest = new Option<string>("--manifest") { Description = "task (multiclass, binary, regression), columns (the inputs a record gives), and optionally score, labels, version, promote.", Required = true, HelpName = "import.json" };
-        var samples = new Option<string>("--samples") { Description = "Sample rows (CSV with a header naming the model's input columns): the converted graph must give ML.NET's scores on them to 1e-5.", Required = true, HelpName = "rows.csv" };
+        var samples = new Option<string>("--samples") { Description = "Sample rows (CSV with a header naming the model's input columns): the converted graph must give ML.NET's scores on them to 1e-5. Drawn from the model's input schema when left out.", HelpName = "rows.csv" };
         var bucket = Bucket();
         var command = new Command("import-mlnet", "Convert your own ML.NET model.zip to ONNX, check it against ML.NET on sample rows, and register it as an ONNX model served from JSON records. Exit 1 when refused, with the reason.")
         {
             model, zip, manifest, samples, bucket,
         };
-        command.SetAction((r, _) => ImportMlNetCommand.RunAsync(r.GetValue(model)!, r.GetValue(zip)!, r.GetValue(manifest)!, r.GetValue(samples)!, r.GetValue(bucket), Console.Out, Console.Error));
+        command.SetAction((r, _) => ImportMlNetCommand.RunAsync(r.GetValue(model)!, r.GetValue(zip)!, r.GetValue(manifest)!, r.GetValue(samples), r.GetValue(bucket), Console.Out, Console.Error));
         return command;
     }
 

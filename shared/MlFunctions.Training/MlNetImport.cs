@@ -20,7 +20,25 @@ public static class MlNetImport
     public const double Tolerance = 1e-5;
 
     /// <summary>The checked manifest and graph, ready for <see cref="OnnxRegistration"/>; an <see cref="InvalidDataException"/> saying why not.</summary>
-    public static (OnnxManifest Manifest, byte[] Graph) Convert(Stream modelZip, string samplesCsv, MlNetImportManifest import, string name, IGraphRunner runner, FunctionLimits limits, Action<string> log)
+    /// <param name="samplesCsv">Sample rows (a CSV with the model's input columns), or null to draw them from the model's input schema (<see cref="DrawSamples"/>).</param>
+    public static (OnnxManifest Manifest, byte[] Graph) Convert(Stream modelZip, string? samplesCsv, MlNetImportManifest import, string name, IGraphRunner runner, FunctionLimits limits, Action<string> log)
+    {
+        if (samplesCsv is null)
+        {
+            var drawn = Path.Combine(Path.GetTempPath(), $"mlf-mlnet-samples-{Guid.NewGuid():N}.csv");
+            try
+            {
+                return Convert(modelZip, drawn, import, name, runner, limits, log, draw: true);
+            }
+            finally
+            {
+                File.Delete(drawn);
+            }
+        }
+        return Convert(modelZip, samplesCsv, import, name, runner, limits, log, draw: false);
+    }
+
+    private static (OnnxManifest Manifest, byte[] Graph) Convert(Stream modelZip, string samplesCsv, MlNetImportManifest import, string name, IGraphRunner runner, FunctionLimits limits, Action<string> log, bool draw)
     {
         if (!ModelTask.All.Contains(import.Task))
         {
@@ -41,6 +59,11 @@ public static class MlNetImport
         if (columns.FirstOrDefault(c => inputs.GetColumnOrNull(c) is null) is { } unknown)
         {
             throw new InvalidDataException($"the model has no input column '{unknown}'; its inputs are: {string.Join(", ", inputs.Select(c => c.Name))}.");
+        }
+        if (draw)
+        {
+            DrawSamples(inputs, samplesCsv);
+            log($"No sample rows given: drew {DrawnRows} from the model's input schema");
         }
         var samples = LoadSamples(ml, inputs, samplesCsv);
         var score = import.Score ?? (import.Task == ModelTask.Binary ? "Probability" : "Score");
@@ -64,9 +87,34 @@ public static class MlNetImport
             Activation = "none",
             Source = new OnnxSource("", "ML.NET model.zip, converted by Microsoft.ML.OnnxConverter " + typeof(OnnxExportExtensions).Assembly.GetName().Version?.ToString(3)),
         };
-        var difference = Parity(model, samples, scoreColumn, manifest, graph, samplesCsv, inputs, runner, limits);
+        var difference = Parity(model, samples, scoreColumn, manifest, graph, runner, limits);
         log($"Checked against ML.NET on the sample rows: largest difference {difference:G3} (at most {Tolerance:G})");
         return (manifest with { Metrics = new Dictionary<string, double> { ["mlnetMaxAbsDifference"] = difference } }, graph);
+    }
+
+    private const int DrawnRows = 32;
+
+    /// <summary>
+    /// Sample rows drawn from the input schema, seeded: numbers spread over a few orders of magnitude (and
+    /// some missing), booleans both ways, text from a few values including the empty one. The model has
+    /// not seen most of them, which is the point: the graph must treat unseen values as ML.NET does.
+    /// </summary>
+    private static void DrawSamples(DataViewSchema inputs, string path)
+    {
+        var random = new Random(2026);
+        string[] texts = ["", "a", "b", "unknown"];
+        var lines = new List<string> { string.Join(',', inputs.Select(c => Core.Formatting.PredictionCsv.Field(c.Name))) };
+        for (var r = 0; r < DrawnRows; r++)
+        {
+            lines.Add(string.Join(',', inputs.Select(c => c.Type switch
+            {
+                TextDataViewType => texts[random.Next(texts.Length)],
+                BooleanDataViewType => random.Next(2) == 0 ? "false" : "true",
+                NumberDataViewType n when n == NumberDataViewType.Int32 || n == NumberDataViewType.Int64 => random.Next(-100, 1000).ToString(CultureInfo.InvariantCulture),
+                _ => random.Next(8) == 0 ? "" : (random.NextDouble() * Math.Pow(10, random.Next(-1, 4))).ToString("R", CultureInfo.InvariantCulture),
+            })));
+        }
+        File.WriteAllLines(path, lines);
     }
 
     private static IDataView LoadSamples(MLContext ml, DataViewSchema inputs, string csv)
@@ -163,7 +211,7 @@ public static class MlNetImport
 
     /// <summary>The largest difference between ML.NET's scores and the served graph's on the sample rows; over the tolerance is an error.</summary>
     private static double Parity(ITransformer model, IDataView samples, DataViewSchema.Column score, OnnxManifest manifest, byte[] graph,
-        string csv, DataViewSchema inputs, IGraphRunner runner, FunctionLimits limits)
+        IGraphRunner runner, FunctionLimits limits)
     {
         var expected = new List<float>();
         var scored = model.Transform(samples);
@@ -190,7 +238,7 @@ public static class MlNetImport
                 }
             }
         }
-        var records = Records(csv, inputs, manifest.Columns!);
+        var records = Records(samples, manifest.Columns!);
         using var served = new OnnxModel(manifest, runner.Load(graph));
         var actual = served.Scores(records, limits);
         if (actual.Length != expected.Count || records.Count == 0)
@@ -211,12 +259,18 @@ public static class MlNetImport
         return worst;
     }
 
-    /// <summary>The sample rows as JSON records, as a client would send them: numbers as numbers, text as text, booleans as booleans.</summary>
-    private static List<JsonElement> Records(string csv, DataViewSchema inputs, string[] columns)
+    /// <summary>
+    /// The sample rows as JSON records, as a client would send them, built from the values ML.NET read
+    /// (so both sides score exactly the same inputs): numbers as numbers (NaN as null), text as text,
+    /// booleans as booleans.
+    /// </summary>
+    private static List<JsonElement> Records(IDataView samples, string[] columns)
     {
-        using var table = CsvTable.Open(csv);
+        var schema = samples.Schema;
         var records = new List<JsonElement>();
-        foreach (var row in table.Rows(columns))
+        using var cursor = samples.GetRowCursor([.. columns.Select(c => schema[c])]);
+        var readers = columns.Select(c => Reader(cursor, schema[c])).ToArray();
+        while (cursor.MoveNext())
         {
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
@@ -224,30 +278,50 @@ public static class MlNetImport
                 writer.WriteStartObject();
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    var cell = row[c];
-                    var type = inputs[columns[c]].Type;
-                    if (cell.IsMissing && type is not TextDataViewType)
-                    {
-                        writer.WriteNull(columns[c]);
-                    }
-                    else if (type is TextDataViewType)
-                    {
-                        writer.WriteString(columns[c], cell.Text ?? "");
-                    }
-                    else if (type is BooleanDataViewType)
-                    {
-                        writer.WriteBoolean(columns[c], cell.TryBool(out var b) && b);
-                    }
-                    else
-                    {
-                        writer.WriteNumber(columns[c], cell.TryNumber(out var n) ? n : double.NaN);
-                    }
+                    writer.WritePropertyName(columns[c]);
+                    readers[c](writer);
                 }
                 writer.WriteEndObject();
             }
             records.Add(JsonDocument.Parse(buffer.ToArray()).RootElement.Clone());
         }
         return records;
+    }
+
+    private static Action<Utf8JsonWriter> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        void Number(Utf8JsonWriter w, double value)
+        {
+            if (double.IsFinite(value))
+            {
+                w.WriteNumberValue(value);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+        switch (column.Type)
+        {
+            case TextDataViewType:
+                var text = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+                return w => { ReadOnlyMemory<char> v = default; text(ref v); w.WriteStringValue(v.Span); };
+            case BooleanDataViewType:
+                var flag = cursor.GetGetter<bool>(column);
+                return w => { var v = false; flag(ref v); w.WriteBooleanValue(v); };
+            case NumberDataViewType n when n == NumberDataViewType.Double:
+                var real = cursor.GetGetter<double>(column);
+                return w => { double v = 0; real(ref v); Number(w, v); };
+            case NumberDataViewType n when n == NumberDataViewType.Int32:
+                var small = cursor.GetGetter<int>(column);
+                return w => { var v = 0; small(ref v); w.WriteNumberValue(v); };
+            case NumberDataViewType n when n == NumberDataViewType.Int64:
+                var large = cursor.GetGetter<long>(column);
+                return w => { long v = 0; large(ref v); w.WriteNumberValue(v); };
+            default:
+                var single = cursor.GetGetter<float>(column);
+                return w => { float v = 0; single(ref v); Number(w, v); };
+        }
     }
 }
 

@@ -18,8 +18,8 @@ public sealed record JobManifest(
     string? SourceETag = null,
     ImportJob? Import = null);
 
-/// <summary>An ML.NET model.zip import (the job's source) for the Trainer to convert: its manifest's and sample rows' keys.</summary>
-public sealed record ImportJob(string Manifest, string Samples);
+/// <summary>An ML.NET model.zip import (the job's source) for the Trainer to convert: its manifest's key, and its sample rows' when given.</summary>
+public sealed record ImportJob(string Manifest, string? Samples);
 
 /// <summary>jobs/&lt;model&gt;/&lt;job-id&gt;.status.json: where a job is, and for a finished one, the decision and why.</summary>
 public sealed record JobStatus

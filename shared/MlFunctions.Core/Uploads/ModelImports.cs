@@ -12,8 +12,8 @@ namespace MlFunctions.Core.Uploads;
 /// <summary>
 /// imports/&lt;model&gt;/&lt;name&gt;.json (an ONNX manifest, its graph uploaded first as &lt;name&gt;.onnx, and a
 /// preparation graph as &lt;name&gt;.prepare.onnx if the manifest names one) -> a registered version
-/// (<see cref="OnnxRegistration"/>). With &lt;name&gt;.zip beside it instead (a user's ML.NET model, and its
-/// sample rows as &lt;name&gt;.samples.csv), the manifest is an ML.NET import's and the conversion, which
+/// (<see cref="OnnxRegistration"/>). With &lt;name&gt;.zip beside it instead (a user's ML.NET model, and
+/// optionally its sample rows as &lt;name&gt;.samples.csv), the manifest is an ML.NET import's and the conversion, which
 /// needs ML.NET, is a job for the Trainer (jobs/&lt;model&gt;/&lt;job-id&gt;.job.json, created once). The outcome is models/&lt;model&gt;/imports/&lt;name&gt;.status.json (outside the trigger's prefix, so it
 /// does not start on-upload again), saying what does not match when it is rejected.
 /// </summary>
@@ -68,17 +68,15 @@ internal sealed class ModelImports(FunctionLimits limits, ModelCache models, Tim
         {
             throw new InvalidDataException($"An ML.NET import's task is one of: {string.Join(", ", ModelTask.All)}; not '{task}'.");
         }
+        // Sample rows are optional: without them the Trainer draws rows from the model's input schema.
         var samples = $"imports/{model}/{name}.samples.csv";
-        if (!await ExistsAsync(store, samples, cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidDataException($"There is no {samples}: upload sample rows (a CSV of the model's input columns) before the manifest; the conversion is checked on them.");
-        }
+        var given = await ExistsAsync(store, samples, cancellationToken).ConfigureAwait(false) ? samples : null;
         var source = $"imports/{model}/{name}.zip";
         var jobId = JobIds.For(store.Bucket, source, zip.ETag);
         var now = clock.GetUtcNow();
         var status = new JobStatus { JobId = jobId, Model = model, Source = source, State = JobStates.Queued, UpdatedAt = now, History = [new StateChange(JobStates.Queued, now)] };
         await store.WriteJsonAsync(BucketLayout.JobStatus(model, jobId), status, CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
-        var job = new JobManifest(jobId, model, store.Bucket, source, zip.ETag, 0, new ModelSpec { Task = task }, now, zip.ETag, new ImportJob(key, samples));
+        var job = new JobManifest(jobId, model, store.Bucket, source, zip.ETag, 0, new ModelSpec { Task = task }, now, zip.ETag, new ImportJob(key, given));
         var created = await store.WriteJsonAsync(BucketLayout.Job(model, jobId), job, CoreJsonContext.Web.JobManifest, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
         var detail = $"an ML.NET model: job {jobId} converts it in the Trainer";
         await WriteStatusAsync(store, statusKey, new ImportStatus(key, "queued", now, null, false, detail), cancellationToken).ConfigureAwait(false);

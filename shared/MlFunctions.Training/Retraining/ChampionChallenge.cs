@@ -114,17 +114,18 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         var samples = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}.samples.csv");
         try
         {
-            await using (var stored = await store.OpenReadAsync(import.Samples, cancellationToken).ConfigureAwait(false)
-                ?? throw ProblemType.TrainingDataChanged.With($"The import's sample rows {import.Samples} are gone."))
-            await using (var copy = File.Create(samples))
+            if (import.Samples is not null)
             {
+                await using var stored = await store.OpenReadAsync(import.Samples, cancellationToken).ConfigureAwait(false)
+                    ?? throw ProblemType.TrainingDataChanged.With($"The import's sample rows {import.Samples} are gone.");
+                await using var copy = File.Create(samples);
                 await stored.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             }
             var (manifest, graph) = await DownloadAsync(job, zip =>
             {
                 var request = System.Text.Json.JsonSerializer.Deserialize(manifestBytes, MlNetImportJson.Default.MlNetImportManifest) ?? throw new InvalidDataException("the manifest is JSON null.");
                 using var content = File.OpenRead(zip);
-                return MlNetImport.Convert(content, samples, request, job.Model, work.Runner, work.Limits, log);
+                return MlNetImport.Convert(content, import.Samples is null ? null : samples, request, job.Model, work.Runner, work.Limits, log);
             }, cancellationToken).ConfigureAwait(false);
             var (registered, champion) = await work.Registration.RegisterAsync(_models, manifest, graph, null, cancellationToken).ConfigureAwait(false);
             var score = new ModelScore(registered.Version, registered.Metrics ?? []);
