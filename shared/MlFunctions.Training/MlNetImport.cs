@@ -19,6 +19,9 @@ public static class MlNetImport
 {
     public const double Tolerance = 1e-5;
 
+    /// <summary>Sample rows checked at most: the check holds every row's scores, so a huge file must not buy unbounded memory.</summary>
+    public const int MaxSampleRows = 10_000;
+
     /// <summary>The checked manifest and graph, ready for <see cref="OnnxRegistration"/>; an <see cref="InvalidDataException"/> saying why not.</summary>
     /// <param name="samplesCsv">Sample rows (a CSV with the model's input columns), or null to draw them from the model's input schema (<see cref="DrawSamples"/>).</param>
     public static (OnnxManifest Manifest, byte[] Graph) Convert(Stream modelZip, string? samplesCsv, MlNetImportManifest import, string name, IGraphRunner runner, FunctionLimits limits, Action<string> log)
@@ -213,6 +216,8 @@ public static class MlNetImport
     private static double Parity(ITransformer model, IDataView samples, DataViewSchema.Column score, OnnxManifest manifest, byte[] graph,
         IGraphRunner runner, FunctionLimits limits)
     {
+        // The records first: they bound the rows (MaxSampleRows) before ML.NET's scores are gathered.
+        var records = Records(samples, manifest.Columns!);
         var expected = new List<float>();
         var scored = model.Transform(samples);
         using (var cursor = scored.GetRowCursor([scored.Schema[score.Name]]))
@@ -238,7 +243,6 @@ public static class MlNetImport
                 }
             }
         }
-        var records = Records(samples, manifest.Columns!);
         using var served = new OnnxModel(manifest, runner.Load(graph));
         var actual = served.Scores(records, limits);
         if (actual.Length != expected.Count || records.Count == 0)
@@ -272,6 +276,10 @@ public static class MlNetImport
         var readers = columns.Select(c => Reader(cursor, schema[c])).ToArray();
         while (cursor.MoveNext())
         {
+            if (records.Count == MaxSampleRows)
+            {
+                throw new InvalidDataException($"the sample rows are more than {MaxSampleRows:N0}; a few hundred check a conversion as well.");
+            }
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
             {

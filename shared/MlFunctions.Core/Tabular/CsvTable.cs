@@ -77,10 +77,6 @@ public sealed class CsvTable : ITable
         }
     }
 
-    /// <summary>A CSV has no record-level problems to pass on: a row that cannot be read ends the file (a 400).</summary>
-    public IEnumerable<(IRow? Row, ProblemException? Problem)> RowsOrProblems(IReadOnlyList<string> columns) =>
-        Rows(columns).Select(r => ((IRow?)r, (ProblemException?)null));
-
     public void Dispose() => _reader.Dispose();
 
     private sealed class CsvRow(CsvDataReader reader, int[] ordinals) : IRow

@@ -90,10 +90,6 @@ public sealed class ParquetTable : ITable
         }
     }
 
-    /// <summary>A Parquet file's rows are typed: a row cannot be unreadable while its neighbours read, so problems end the file.</summary>
-    public IEnumerable<(IRow? Row, ProblemException? Problem)> RowsOrProblems(IReadOnlyList<string> columns) =>
-        Rows(columns).Select(r => ((IRow?)r, (ProblemException?)null));
-
     public void Dispose() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static long CheckSize(ParquetRowGroupReader reader, DataField[] fields, int group, long maxCells)

@@ -74,13 +74,12 @@ internal sealed class ModelImports(FunctionLimits limits, ModelCache models, Tim
         var source = $"imports/{model}/{name}.zip";
         var jobId = JobIds.For(store.Bucket, source, zip.ETag);
         var now = clock.GetUtcNow();
-        var status = new JobStatus { JobId = jobId, Model = model, Source = source, State = JobStates.Queued, UpdatedAt = now, History = [new StateChange(JobStates.Queued, now)] };
-        await store.WriteJsonAsync(BucketLayout.JobStatus(model, jobId), status, CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        var status = new JobStatus { JobId = jobId, Model = model, Source = source, State = JobStates.Queued, UpdatedAt = now };
         var job = new JobManifest(jobId, model, store.Bucket, source, zip.ETag, 0, new ModelSpec { Task = task }, now, zip.ETag, new ImportJob(key, given));
-        var created = await store.WriteJsonAsync(BucketLayout.Job(model, jobId), job, CoreJsonContext.Web.JobManifest, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        var created = await JobQueue.CreateAsync(store, job, status, cancellationToken).ConfigureAwait(false);
         var detail = $"an ML.NET model: job {jobId} converts it in the Trainer";
         await WriteStatusAsync(store, statusKey, new ImportStatus(key, "queued", now, null, false, detail), cancellationToken).ConfigureAwait(false);
-        return created is null
+        return !created
             ? new UploadOutcome(key, "import", UploadResults.Duplicate, $"job {jobId} exists", [])
             : new UploadOutcome(key, "import", UploadResults.Queued, detail, [BucketLayout.JobStatus(model, jobId), BucketLayout.Job(model, jobId), statusKey]);
     }

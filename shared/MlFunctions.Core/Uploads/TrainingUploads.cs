@@ -43,12 +43,8 @@ internal sealed class TrainingUploads(FunctionLimits limits, TimeProvider clock)
             return new UploadOutcome(key, "training", wrote is null ? UploadResults.Duplicate : UploadResults.Rejected, check.Problem, wrote is null ? [] : [statusKey]);
         }
 
-        // Already there from an earlier delivery that stopped before the manifest: carry on.
-        await store.WriteJsonAsync(statusKey, status with { History = [new StateChange(JobStates.Queued, now)] },
-            CoreJsonContext.Web.JobStatus, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
         var manifest = new JobManifest(jobId, model, upload.Bucket, key, upload.Version ?? stored.ETag, check.Rows, spec!, now, stored.ETag);
-        var created = await store.WriteJsonAsync(jobKey, manifest, CoreJsonContext.Web.JobManifest, WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
-        return created is null
+        return !await JobQueue.CreateAsync(store, manifest, status, cancellationToken).ConfigureAwait(false)
             ? new UploadOutcome(key, "training", UploadResults.Duplicate, $"job {jobId} exists", [])
             : new UploadOutcome(key, "training", UploadResults.Queued, $"job {jobId}: {check.Rows:N0} rows", [statusKey, jobKey]);
     }

@@ -60,7 +60,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
 
     private async Task<Challenger> TrainTabularAsync(JobManifest job, CancellationToken cancellationToken)
     {
-        var result = await DownloadAsync(job, file => ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8]), cancellationToken).ConfigureAwait(false);
+        var result = await DownloadAsync(job, file => Task.FromResult(ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8])), cancellationToken).ConfigureAwait(false);
         await _models.WriteVersionAsync(result.Bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
         return new Challenger(result.Bundle.Version, result.Bundle.Metrics, result.HoldoutLabels.Length,
             (version, ct) => ScoreChampionAsync(job.Model, version, result.Holdout, ct));
@@ -76,15 +76,15 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         var training = onnx ?? throw ProblemType.ModelUnusable.With("This worker has no ONNX runtime: it cannot train image classifiers.", "task");
         var backbone = training.Backbone ?? throw ProblemType.ModelUnusable.With(
             "This Trainer has no image backbone (DnnImageModels/ResNet18Onnx beside it, from its build): it cannot train image classifiers.", "task");
-        var result = await DownloadAsync(job, file =>
+        var result = await DownloadAsync(job, async file =>
         {
             if (!file.EndsWith(".csv", StringComparison.Ordinal))
             {
                 return ImageClassifierTrainer.Train(file, job.Spec, job.Model, backbone, training.Limits, log, tag: job.JobId[..8]);
             }
             // A list of keys: the images fetched into a local zip of label folders first.
-            var (zip, skipped) = ImageKeyList.ToZipAsync(store, File.OpenRead(file), training.Limits, cancellationToken).GetAwaiter().GetResult();
-            using (zip)
+            var (zip, skipped) = await ImageKeyList.ToZipAsync(store, File.OpenRead(file), training.Limits, cancellationToken).ConfigureAwait(false);
+            await using (zip)
             {
                 return ImageClassifierTrainer.Train(zip, job.Spec, job.Model, backbone, training.Limits, log, tag: job.JobId[..8], skipped: skipped);
             }
@@ -125,7 +125,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
             {
                 var request = System.Text.Json.JsonSerializer.Deserialize(manifestBytes, MlNetImportJson.Default.MlNetImportManifest) ?? throw new InvalidDataException("the manifest is JSON null.");
                 using var content = File.OpenRead(zip);
-                return MlNetImport.Convert(content, import.Samples is null ? null : samples, request, job.Model, work.Runner, work.Limits, log);
+                return Task.FromResult(MlNetImport.Convert(content, import.Samples is null ? null : samples, request, job.Model, work.Runner, work.Limits, log));
             }, cancellationToken).ConfigureAwait(false);
             var (registered, champion) = await work.Registration.RegisterAsync(_models, manifest, graph, null, cancellationToken).ConfigureAwait(false);
             var score = new ModelScore(registered.Version, registered.Metrics ?? []);
@@ -144,7 +144,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     }
 
     /// <summary>Trains on a local copy of exactly what was validated: a changed object has a job of its own.</summary>
-    private async Task<T> DownloadAsync<T>(JobManifest job, Func<string, T> train, CancellationToken cancellationToken)
+    private async Task<T> DownloadAsync<T>(JobManifest job, Func<string, Task<T>> train, CancellationToken cancellationToken)
     {
         // The copy keeps the object's extension: it says how the file is read.
         var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(job.Source).ToLowerInvariant()}");
@@ -160,7 +160,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
                 await using var copy = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
                 await data.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             }
-            return train(file);
+            return await train(file).ConfigureAwait(false);
         }
         finally
         {

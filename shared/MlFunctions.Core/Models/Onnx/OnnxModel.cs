@@ -155,12 +155,8 @@ public sealed class OnnxModel : ServedModel, IDisposable
     /// <summary>Records' predictions (classification) or values (regression), from one run over all of them.</summary>
     public (Prediction[]? Predictions, double[]? Values) Predict(IReadOnlyList<JsonElement> records, int? topK, double? threshold, FunctionLimits limits)
     {
-        if (TakesImages)
-        {
-            throw ProblemType.UnsupportedMediaType.With($"Model '{Name}' scores images (Content-Type image/*), not JSON records.", "model");
-        }
+        var scores = Scores(records, limits); // first: an image model refuses records (415) before anything else
         var options = Manifest.Task == ModelTask.Regression ? null : FormatOptions.Create(Labels(Manifest, null), _activation, topK, threshold);
-        var scores = Scores(records, limits);
         if (options is null)
         {
             return (null, Array.ConvertAll(scores, v => (double)v));
