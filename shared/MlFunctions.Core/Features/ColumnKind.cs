@@ -7,7 +7,8 @@ public static class ColumnKind
     public const string Categorical = "categorical";
     public const string Boolean = "boolean";
     public const string Text = "text";
+    public const string DateTime = "datetime";
     public const string Ignore = "ignore";
 
-    public static readonly string[] All = [Numeric, Categorical, Boolean, Text, Ignore];
+    public static readonly string[] All = [Numeric, Categorical, Boolean, Text, DateTime, Ignore];
 }

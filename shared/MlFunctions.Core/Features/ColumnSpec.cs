@@ -10,7 +10,7 @@ public sealed record ColumnSpec
 {
     public required string Name { get; init; }
 
-    /// <summary>numeric, categorical, boolean, text or ignore.</summary>
+    /// <summary>numeric, categorical, boolean, text, datetime or ignore.</summary>
     public required string Kind { get; init; }
 
     /// <summary>Unless false, a record without this field is refused; null values are always allowed.</summary>
@@ -20,7 +20,7 @@ public sealed record ColumnSpec
     [JsonIgnore]
     public bool IsRequired => Required != false;
 
-    /// <summary>numeric: mean (default), median or constant, for missing values.</summary>
+    /// <summary>numeric: mean (default), median or constant, for missing values; datetime: mean (default) or median.</summary>
     public string? Impute { get; init; }
 
     /// <summary>numeric: the value imputed when <see cref="Impute"/> is constant.</summary>
@@ -43,6 +43,17 @@ public sealed record ColumnSpec
 
     /// <summary>text: 1 for a present n-gram instead of its count.</summary>
     public bool? Binary { get; init; }
+
+    /// <summary>
+    /// datetime: how values are written. Unset: ISO 8601 (a date, or a date and time, with or without an
+    /// offset) and unambiguous forms such as 2024/03/01 or 1 Mar 2024; "mdy" or "dmy": numeric dates with
+    /// the month or the day first (3/1/2024, 01.03.2024, with or without a time); anything else is a .NET
+    /// custom format string, such as "yyyyMMdd HHmm".
+    /// </summary>
+    public string? Format { get; init; }
+
+    /// <summary>datetime: which features to make, from year, month, dayOfWeek, dayOfYear and hour (default all).</summary>
+    public string[]? Parts { get; init; }
 
     public ColumnStats? Fitted { get; init; }
 }

@@ -7,7 +7,7 @@ public sealed record ColumnStats
 
     public long Missing { get; init; }
 
-    /// <summary>numeric: the value missing ones are replaced with.</summary>
+    /// <summary>numeric: the value missing ones are replaced with. datetime: the same, and so are Mean, Std, Min and Max, in seconds since 1970-01-01 (as written, offsets not applied).</summary>
     public double? Fill { get; init; }
 
     public double? Mean { get; init; }

@@ -15,7 +15,7 @@ public static class FeatureFitter
         for (var c = 0; c < spec.Columns.Length; c++)
         {
             var column = spec.Columns[c];
-            numeric[c] = column.Kind == ColumnKind.Numeric ? new NumericAccumulator() : null;
+            numeric[c] = column.Kind is ColumnKind.Numeric or ColumnKind.DateTime ? new NumericAccumulator() : null;
             categorical[c] = column.Kind == ColumnKind.Categorical ? new CategoryAccumulator(column.MaxCategories ?? 50) : null;
         }
         long index = 0;
@@ -53,6 +53,14 @@ public static class FeatureFitter
         if (cell.IsMissing)
         {
             numbers.Missing++;
+        }
+        else if (column.Kind == ColumnKind.DateTime)
+        {
+            if (!DateValues.TryRead(cell, column.Format, out var date))
+            {
+                throw ProblemType.InvalidRecord.With($"Row {row}, column '{column.Name}': {cell.Describe()} is not a date{(column.Format is null ? "" : $" in the format '{column.Format}'")}.", column.Name);
+            }
+            numbers.Add(DateValues.ToSeconds(date));
         }
         else if (cell.TryNumber(out var value))
         {

@@ -24,6 +24,7 @@ public sealed record FeatureSpec(ColumnSpec[] Columns)
     {
         ColumnKind.Categorical => (c.Fitted?.Categories?.Length ?? 0) + 1,
         ColumnKind.Text => c.Buckets ?? 256,
+        ColumnKind.DateTime => c.Parts is { } parts ? parts.Sum(p => p == DateValues.Year ? 1 : 2) : 9,
         _ => 1,
     }));
 
@@ -68,6 +69,15 @@ public sealed record FeatureSpec(ColumnSpec[] Columns)
                     Check(column.Buckets is null or (>= 1 and <= MaxBuckets), at, "buckets", $"a number from 1 to {MaxBuckets}");
                     Check(ValidNgrams(column.WordNgrams), at, "wordNgrams", $"[] or [min, max] with 1 <= min <= max <= {MaxNgram}");
                     Check(ValidNgrams(column.CharNgrams), at, "charNgrams", $"[] or [min, max] with 1 <= min <= max <= {MaxNgram}");
+                    break;
+                case ColumnKind.DateTime:
+                    Check(column.Impute is null or "mean" or "median", at, "impute", "mean or median");
+                    Check(DateValues.IsValidFormat(column.Format), at, "format", $"unset, mdy, dmy, or a .NET date format of at most {DateValues.MaxFormatLength} characters that reads back the dates it writes");
+                    Check(column.Parts is null || (column.Parts.Length > 0 && column.Parts.All(DateValues.AllParts.Contains) && column.Parts.Distinct().Count() == column.Parts.Length),
+                        at, "parts", $"a non-empty list of distinct parts from {string.Join(", ", DateValues.AllParts)}");
+                    Check(!fitted || column.Fitted?.Fill is not null, at, "fitted", "fitted statistics: fit the spec on training data first");
+                    Check(column.Fitted?.Fill is null || (double.IsFinite(column.Fitted.Fill.Value) && double.IsFinite(column.Fitted.Mean ?? 0) && double.IsFinite(column.Fitted.Std ?? 0)),
+                        at, "fitted", "finite numbers of seconds");
                     break;
                 case ColumnKind.Boolean:
                 case ColumnKind.Ignore:

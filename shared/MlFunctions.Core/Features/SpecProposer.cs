@@ -4,8 +4,9 @@ namespace MlFunctions.Core.Features;
 
 /// <summary>
 /// Proposes a spec from the first rows of a table: numbers become numeric (median-imputed,
-/// standardized), yes/no values boolean, few distinct values categorical, long free text hashed text,
-/// and identifier-like columns (nearly all values distinct) are ignored.
+/// standardized), yes/no values boolean, dates datetime (ISO 8601, or numeric dates month- or day-first),
+/// few distinct values categorical, long free text hashed text, and identifier-like columns (nearly all
+/// values distinct) are ignored.
 /// </summary>
 public static class SpecProposer
 {
@@ -37,6 +38,8 @@ public static class SpecProposer
         private int _booleans;
         private long _length;
         private int _withSpaces;
+        private readonly int[] _dates = new int[DateValues.Proposed.Length];
+        private readonly bool[] _timed = new bool[DateValues.Proposed.Length];
 
         public void Add(Cell cell)
         {
@@ -49,6 +52,15 @@ public static class SpecProposer
             _numbers += cell.TryNumber(out _) ? 1 : 0;
             _booleans += cell.TryBool(out _) ? 1 : 0; // 0/1 alone was taken as numeric above
             _length += text.Length;
+            for (var f = 0; f < _dates.Length; f++)
+            {
+                // Only while every value so far has read: one failure rules a format out.
+                if (_dates[f] == _present - 1 && DateValues.TryRead(cell, DateValues.Proposed[f], out var date))
+                {
+                    _dates[f]++;
+                    _timed[f] |= date.TimeOfDay != TimeSpan.Zero;
+                }
+            }
             _withSpaces += text.Trim().Contains(' ', StringComparison.Ordinal) ? 1 : 0;
             if (_distinct.Count <= SampleRows)
             {
@@ -69,6 +81,14 @@ public static class SpecProposer
             if (_booleans == _present)
             {
                 return new ColumnSpec { Name = name, Kind = ColumnKind.Boolean };
+            }
+            if (Array.IndexOf(_dates, _present) is var f and >= 0)
+            {
+                return new ColumnSpec
+                {
+                    Name = name, Kind = ColumnKind.DateTime, Impute = "median", Format = DateValues.Proposed[f],
+                    Parts = _timed[f] ? DateValues.AllParts : [.. DateValues.AllParts.Where(p => p != DateValues.Hour)],
+                };
             }
             if (_distinct.Count <= MaxDistinct && _distinct.Count < Math.Max(2, _present / 2))
             {

@@ -34,6 +34,19 @@ public sealed class AotFeatureParityTests : IDisposable
     }
 
     [Fact]
+    public async Task Dates_give_the_same_vectors_under_AOT_as_under_JIT()
+    {
+        var spec = new FeatureSpec(
+        [
+            new ColumnSpec { Name = "iso", Kind = ColumnKind.DateTime, Fitted = new ColumnStats { Fill = 1.6e9, Mean = 1.65e9, Std = 3e7 } },
+            new ColumnSpec { Name = "us", Kind = ColumnKind.DateTime, Format = "mdy", Parts = ["dayOfWeek", "hour"], Fitted = new ColumnStats { Fill = 1.6e9 } },
+        ]);
+        var records = new[] { "2024-02-29T23:59:59.5+05:30", "1 Mar 2024", "2024/12/31 06:00", "1999-01-01" }
+            .Select((iso, i) => $$"""{"iso": "{{iso}}", "us": {{(i == 3 ? "null" : $"\"{i + 1}/{i + 12}/2024 {i}:30\"")}}}""");
+        await AssertSameAsync("features", $"{{\"spec\":{FeatureSpecJson.Write(spec)},\"records\":[{string.Join(',', records)}]}}", expectedRows: 4);
+    }
+
+    [Fact]
     public async Task Format_gives_the_same_predictions_under_AOT_as_under_JIT() =>
         await AssertSameAsync("format", """{"logits": [[1000, 1000, -1000], [0.1, 2.5, -1.25]], "labels": ["a", "b", "c"], "topK": 2}""", expectedRows: 2);
 

@@ -21,6 +21,7 @@ internal abstract class ColumnEncoder(ColumnSpec column)
         ColumnKind.Categorical => new CategoricalEncoder(column),
         ColumnKind.Boolean => new BooleanEncoder(column),
         ColumnKind.Text => new TextEncoder(column),
+        ColumnKind.DateTime => new DateTimeEncoder(column),
         _ => throw new ArgumentException($"No encoder for kind '{column.Kind}'.", nameof(column)),
     };
 
