@@ -4,6 +4,7 @@ using Microsoft.ML;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Bundle;
+using MlFunctions.Core.Models.Explanations;
 using MlFunctions.Core.Tabular;
 
 namespace MlFunctions.Training;
@@ -52,7 +53,8 @@ public static class ModelTrainer
             LabelColumn = spec.Label,
             Features = vectorizer.Spec,
             Labels = outcome.Labels,
-            Model = outcome.Scoring,
+            // Trees keep how many training rows reached each leaf, which explanations weigh branches by.
+            Model = TreeCovers.Count(outcome.Scoring, taskData.TrainFeatures),
             Metrics = outcome.Metrics,
             Training = new TrainingInfo(table.DataHash, train.Length, test.Length, table.SkippedRows, seed, holdout, created, new Dictionary<string, string>
             {

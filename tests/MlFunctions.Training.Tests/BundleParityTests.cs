@@ -35,6 +35,8 @@ public sealed class BundleParityTests(ITestOutputHelper output)
         var ours = new double[scorer.Outputs];
         var raw = new double[scorer.Outputs];
         var worst = 0.0;
+        var worstSum = 0.0;
+        var weight = scorer.Vectorizer.Columns.ToDictionary(c => c, _ => 0.0);
         foreach (var features in result.HoldoutFeatures)
         {
             var reference = mlnet.Predict(features);
@@ -58,8 +60,22 @@ public sealed class BundleParityTests(ITestOutputHelper output)
                     worst = Math.Max(worst, Compare(reference[0], ours[0], "value"));
                     break;
             }
+            // The explanation of the same row: its parts sum to the margin the model scored, within 1e-4.
+            var explanation = scorer.Explain(features, ours);
+            var explained = task == ModelTask.Multiclass ? Array.IndexOf(ours, ours.Max()) : 0;
+            Assert.Equal(raw[explained], explanation.Margin, 9);
+            var sum = explanation.Base + explanation.Contributions.Values.Sum();
+            worstSum = Math.Max(worstSum, Math.Abs(sum - explanation.Margin));
+            Assert.True(Math.Abs(sum - explanation.Margin) <= 1e-4, $"base {explanation.Base} + contributions {sum - explanation.Base} != margin {explanation.Margin}");
+            foreach (var (column, contribution) in explanation.Contributions)
+            {
+                weight[column] += Math.Abs(contribution);
+            }
         }
-        output.WriteLine($"{task}/{trainer} ({result.Bundle.Trainer}): {result.HoldoutFeatures.Length} held-out rows, largest difference {worst:E2}");
+        output.WriteLine($"{task}/{trainer} ({result.Bundle.Trainer}): {result.HoldoutFeatures.Length} held-out rows, largest difference {worst:E2}; explanations within {worstSum:E2} of the margin; "
+            + string.Join(", ", weight.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / result.HoldoutFeatures.Length:F3}")));
+        // Every model leans on the measurements: an explanation that says nothing would sum trivially.
+        Assert.True(weight.Where(p => p.Key.EndsWith(')')).Sum(p => p.Value) > 0);
         Assert.True(result.HoldoutFeatures.Length >= 50);
     }
 

@@ -25,6 +25,15 @@ public sealed class Parameters(IReadOnlyDictionary<string, string> values)
         return value;
     }
 
+    /// <summary>true or false (also 1 or 0); unset is null.</summary>
+    public bool? Bool(string name) => Text(name)?.ToLowerInvariant() switch
+    {
+        null => null,
+        "true" or "1" => true,
+        "false" or "0" => false,
+        var text => throw Invalid(name, $"'{text}' is not true or false."),
+    };
+
     public float? Float(string name)
     {
         var text = Text(name);

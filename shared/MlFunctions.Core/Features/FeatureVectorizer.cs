@@ -25,6 +25,7 @@ public sealed class FeatureVectorizer
         Width = _encoders.Length == 0 ? 0 : _offsets[^1] + _encoders[^1].Width;
         Names = _encoders.SelectMany(e => e.Names).ToArray();
         Columns = _encoders.Select(e => e.Column.Name).ToArray();
+        FeatureColumns = _encoders.SelectMany((e, c) => Enumerable.Repeat(c, e.Width)).ToArray();
     }
 
     public FeatureSpec Spec { get; }
@@ -33,6 +34,9 @@ public sealed class FeatureVectorizer
     public IReadOnlyList<string> Columns { get; }
 
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>For each feature, the index in <see cref="Columns"/> of the column it came from.</summary>
+    public IReadOnlyList<int> FeatureColumns { get; }
 
     public int Width { get; }
 

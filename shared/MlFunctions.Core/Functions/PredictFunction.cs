@@ -3,6 +3,7 @@ using MlFunctions.Core.Formatting;
 using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models;
+using MlFunctions.Core.Models.Explanations;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Tabular;
@@ -10,8 +11,9 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Core.Functions;
 
 /// <summary>
-/// POST /api/predict/{model}[?version=]: records in; the champion's (or the pinned version's)
-/// predictions out, through the format step: label, probability and top-k, or a value for regression.
+/// POST /api/predict/{model}[?version=][&amp;explain=true]: records in; the champion's (or the pinned
+/// version's) predictions out, through the format step: label, probability and top-k, or a value for
+/// regression; asked to, a bundle also explains each record (per-column contributions).
 /// An image in (Content-Type image/*), for an ONNX image model: its top-k labels, its embedding, or
 /// its boxes (in the image's pixels). Records to an ONNX records model go through its feature spec.
 /// </summary>
@@ -26,12 +28,17 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
             parameters.RejectUnknown("version", "topK", "threshold");
             return await PredictImageAsync(request, model, parameters, cancellationToken).ConfigureAwait(false);
         }
-        parameters.RejectUnknown("version");
+        parameters.RejectUnknown("version", "explain");
         var served = await models.GetModelAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
         var body = JsonBody.Read(request, CoreJsonContext.Web.PredictRequest);
         var records = JsonRecords.Read(body.Records, limits);
+        var explain = parameters.Bool("explain") ?? body.Explain ?? false;
         if (served is OnnxModel onnx)
         {
+            if (explain)
+            {
+                throw ProblemType.InvalidParameter.With($"Explanations are for models trained here (bundles); '{onnx.Name}' is an ONNX graph.", "explain");
+            }
             var (onnxPredictions, onnxValues) = onnx.Predict(records, body.TopK, body.Threshold, limits);
             return FunctionResponse.Json(new PredictResponse(onnx.Name, onnx.Version, onnx.Task, onnxPredictions, onnxValues), CoreJsonContext.Web.PredictResponse);
         }
@@ -43,6 +50,12 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         var options = bundle.Labels is null ? null : FormatOptions.Create(bundle.Labels, Activation.None, body.TopK, body.Threshold);
         var predictions = options is null ? null : new Prediction[records.Count];
         var values = options is null ? new double[records.Count] : null;
+        if (explain)
+        {
+            // Each record's explanation holds a value per column (and works through every feature): no small request may ask for millions.
+            FunctionLimits.Budget((long)records.Count * Math.Max(vectorizer.Width, vectorizer.Columns.Count), limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "explain", "explanation values");
+        }
+        var explanations = explain ? new Explanation[records.Count] : null;
         var row = new JsonRecord(vectorizer.Columns);
         for (var i = 0; i < records.Count; i++)
         {
@@ -58,8 +71,12 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
             {
                 values![i] = output[0];
             }
+            if (explanations is not null)
+            {
+                explanations[i] = scorer.Explain(features, output);
+            }
         }
-        return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values), CoreJsonContext.Web.PredictResponse);
+        return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values, Explanations: explanations), CoreJsonContext.Web.PredictResponse);
     }
 
     /// <summary>An image body: declared as image/* (or a form, curl -F), or undeclared (or octet-stream) and signed as one.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MlFunctions.Core.Formatting;
+using MlFunctions.Core.Models.Explanations;
 
 namespace MlFunctions.Core.Json;
 
@@ -11,6 +12,9 @@ public sealed record PredictRequest
     public int? TopK { get; init; }
 
     public double? Threshold { get; init; }
+
+    /// <summary>Adds each record's explanation (as ?explain=true does).</summary>
+    public bool? Explain { get; init; }
 }
 
 /// <summary>The model and version that answered; predictions for classification, values for regression.</summary>
@@ -18,4 +22,4 @@ public sealed record PredictRequest
 /// An image-embedding model answers <paramref name="Embedding"/>: the image's vector, of unit length
 /// unless its manifest says otherwise; an object-detection model <paramref name="Detections"/>, most confident first.
 /// </remarks>
-public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null, float[]? Embedding = null, Detection[]? Detections = null);
+public sealed record PredictResponse(string Model, string Version, string Task, Prediction[]? Predictions = null, double[]? Values = null, float[]? Embedding = null, Detection[]? Detections = null, Explanation[]? Explanations = null);

@@ -1,5 +1,6 @@
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Models.Bundle;
+using MlFunctions.Core.Models.Explanations;
 
 namespace MlFunctions.Core.Models;
 
@@ -11,6 +12,7 @@ namespace MlFunctions.Core.Models;
 public sealed class BundleScorer : ServedModel
 {
     private readonly ScoringEngine _engine;
+    private ModelExplainer? _explainer; // built on the first explanation asked for: most calls never ask
 
     public BundleScorer(ModelBundle bundle)
     {
@@ -38,6 +40,42 @@ public sealed class BundleScorer : ServedModel
 
     /// <summary>Binary: [probability of the positive class]; multiclass: one probability per class; regression: [value].</summary>
     public void Predict(ReadOnlySpan<float> features, Span<double> output) => _engine.Predict(features, output);
+
+    /// <summary>
+    /// Explains the output that <see cref="Predict"/> gave as <paramref name="predicted"/> for
+    /// <paramref name="features"/>: the predicted class for multiclass, the positive class for binary.
+    /// </summary>
+    public Explanation Explain(ReadOnlySpan<float> features, ReadOnlySpan<double> predicted)
+    {
+        var explainer = _explainer ??= new ModelExplainer(Bundle.Model);
+        var output = Bundle.Task == ModelTask.Multiclass ? predicted[..Outputs].IndexOf(MaxOf(predicted[..Outputs])) : 0;
+        var perFeature = new double[Vectorizer.Width];
+        var @base = explainer.Explain(features, output, perFeature);
+        Span<double> raw = stackalloc double[Outputs];
+        _engine.Raw(features, raw);
+        var perColumn = new double[Vectorizer.Columns.Count];
+        for (var f = 0; f < perFeature.Length; f++)
+        {
+            perColumn[Vectorizer.FeatureColumns[f]] += perFeature[f];
+        }
+        var contributions = new Dictionary<string, double>(perColumn.Length, StringComparer.Ordinal);
+        for (var c = 0; c < perColumn.Length; c++)
+        {
+            contributions[Vectorizer.Columns[c]] = perColumn[c];
+        }
+        var label = Bundle.Task switch { ModelTask.Multiclass => Bundle.Labels![output], ModelTask.Binary => Bundle.Labels![1], _ => null };
+        return new Explanation(label, explainer.Method, @base, raw[output], contributions);
+    }
+
+    private static double MaxOf(ReadOnlySpan<double> values)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var value in values)
+        {
+            max = Math.Max(max, value);
+        }
+        return max;
+    }
 
     private void Check(ModelBundle bundle)
     {

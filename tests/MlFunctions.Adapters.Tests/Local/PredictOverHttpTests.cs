@@ -66,15 +66,37 @@ public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<
     }
 
     [Fact]
-    public async Task Predict_gives_the_same_answer_under_AOT_as_under_JIT()
-    {
-        var input = Path.Combine(host.Bucket, "predict.json");
-        await File.WriteAllTextAsync(input, Penguins);
-        using var jit = await host.Client.PostAsync("/api/predict/penguins", new StringContent(Penguins));
+    public async Task Predict_gives_the_same_answer_under_AOT_as_under_JIT() => await AssertSameUnderAotAsync("penguins", "");
 
-        var aot = await AotProbeRunner.RunAsync("predict/penguins", "", input, host.Bucket);
+    [Fact]
+    public async Task Explanations_of_linear_and_tree_models_are_the_same_bytes_under_AOT_as_under_JIT()
+    {
+        // The sample model is linear; a tree model of the same data joins it in the host's bucket.
+        var trees = MlFunctions.Training.ModelTrainer.Train(RepoPaths.Penguins,
+            new MlFunctions.Core.Models.ModelSpec { Task = "multiclass", Label = "Species", Trainer = "tree", Iterations = 30 }, "penguin-trees").Bundle;
+        var store = new ObjectModelStore(LocalHost.BucketStore(["--bucket", host.Bucket]));
+        await store.WriteVersionAsync(trees, [], CancellationToken.None);
+        await store.TryPromoteAsync(trees.Name, new ChampionPointer(trees.Version, "macroAccuracy", 1, DateTimeOffset.UtcNow), WriteCondition.Always, CancellationToken.None);
+
+        var linear = await AssertSameUnderAotAsync("penguins", "explain=true");
+        var tree = await AssertSameUnderAotAsync("penguin-trees", "explain=true");
+
+        Assert.Equal("linear", linear.GetProperty("explanations")[0].GetProperty("method").GetString());
+        Assert.Equal("path", tree.GetProperty("explanations")[0].GetProperty("method").GetString());
+        Assert.Equal(3, tree.GetProperty("explanations").GetArrayLength());
+    }
+
+    private async Task<JsonElement> AssertSameUnderAotAsync(string model, string query)
+    {
+        var input = Path.Combine(host.Bucket, $"predict-{model}.json");
+        await File.WriteAllTextAsync(input, Penguins);
+        using var jit = await host.Client.PostAsync($"/api/predict/{model}?{query}", new StringContent(Penguins));
+
+        var aot = await AotProbeRunner.RunAsync($"predict/{model}", query, input, host.Bucket);
 
         Assert.Equal(200, aot.Status);
-        Assert.Equal(await jit.Content.ReadAsStringAsync(), System.Text.Encoding.UTF8.GetString(aot.Body));
+        var body = await jit.Content.ReadAsStringAsync();
+        Assert.Equal(body, System.Text.Encoding.UTF8.GetString(aot.Body));
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }

@@ -24,6 +24,7 @@ public sealed class ModelBundleJsonTests
                     new ColumnSpec { Name = "x", Kind = ColumnKind.Numeric, Impute = "constant", Constant = -1.5, Scaling = "minmax", Required = false, Fitted = new ColumnStats { Count = 3, Missing = 1, Fill = -1.5, Mean = 0.25, Std = 1e-9, Min = -3, Max = 7 } },
                     new ColumnSpec { Name = "colour", Kind = ColumnKind.Categorical, MaxCategories = 7, Fitted = new ColumnStats { Categories = ["blue", "red"] } },
                     new ColumnSpec { Name = "note", Kind = ColumnKind.Text, Buckets = 8, WordNgrams = [], CharNgrams = [2, 3], Binary = true },
+                    new ColumnSpec { Name = "when", Kind = ColumnKind.DateTime, Format = "dmy", Parts = ["hour", "year"], Impute = "median", Fitted = new ColumnStats { Fill = 1.7e9, Mean = 1.6e9, Std = 3e7 } },
                     new ColumnSpec { Name = "id", Kind = ColumnKind.Ignore },
                 ]),
                 Metrics = new Dictionary<string, double> { ["auc"] = double.NaN, ["accuracy"] = 0.1 + 0.2 },

@@ -39,6 +39,78 @@ public sealed class PredictFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_linear_explanation_is_weight_times_prepared_value_summed_per_column()
+    {
+        await Publish(TestBundles.Multiclass("pets", "v1"));
+
+        var body = Json(await Predict("pets", """{"records": [{"x": 12, "colour": "red"}]}""", "explain=true"));
+
+        // Features [1, 0, 1, 0] (x standardised, then colour one-hot); the predicted class is dog (scores 1, 1, -0.5... see below).
+        float[] features = [1, 0, 1, 0];
+        var scores = TestBundles.MulticlassWeights.Select((w, c) => w.Zip(features, (a, b) => (double)a * b).Sum() + TestBundles.MulticlassBias[c]).ToArray();
+        var predicted = Array.IndexOf(scores, scores.Max());
+        var explanation = body.GetProperty("explanations")[0];
+        Assert.Equal(new[] { "cat", "dog", "eel" }[predicted], explanation.GetProperty("output").GetString());
+        Assert.Equal("linear", explanation.GetProperty("method").GetString());
+        Assert.Equal(TestBundles.MulticlassBias[predicted], explanation.GetProperty("base").GetDouble(), 6);
+        Assert.Equal(scores[predicted], explanation.GetProperty("margin").GetDouble(), 5);
+        var weights = TestBundles.MulticlassWeights[predicted];
+        var contributions = explanation.GetProperty("contributions");
+        Assert.Equal(["x", "colour"], contributions.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(weights[0] * 1.0, contributions.GetProperty("x").GetDouble(), 6);
+        Assert.Equal((weights[1] * 0.0) + (weights[2] * 1.0) + (weights[3] * 0.0), contributions.GetProperty("colour").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task A_tree_explanation_follows_the_path_weighted_by_the_training_rows_and_sums_to_the_value()
+    {
+        await Publish(TestBundles.Regression("trees", "v1"));
+
+        var body = Json(await Predict("trees", """{"records": [{"x": 12, "colour": "red"}, {"x": 1, "colour": "blue"}], "explain": true}"""));
+
+        // Tree 1: 3 training rows went left (1), 1 right (3): expected 1.5. Tree 2: 2 and 2 of 0 and 10: expected 5.
+        var first = body.GetProperty("explanations")[0];
+        Assert.Equal("path", first.GetProperty("method").GetString());
+        Assert.Equal(106.5, first.GetProperty("base").GetDouble(), 9);
+        Assert.Equal(113, first.GetProperty("margin").GetDouble(), 9);
+        Assert.Equal(113, body.GetProperty("values")[0].GetDouble(), 9);
+        Assert.Equal(1.5, first.GetProperty("contributions").GetProperty("x").GetDouble(), 9);
+        Assert.Equal(5, first.GetProperty("contributions").GetProperty("colour").GetDouble(), 9);
+        var second = body.GetProperty("explanations")[1];
+        Assert.Equal(-0.5, second.GetProperty("contributions").GetProperty("x").GetDouble(), 9);
+        Assert.Equal(-5, second.GetProperty("contributions").GetProperty("colour").GetDouble(), 9);
+        Assert.Equal(101, second.GetProperty("margin").GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task Without_leaf_counts_every_leaf_weighs_the_same_and_the_sum_still_holds()
+    {
+        var bundle = TestBundles.Regression("old", "v1");
+        await Publish(bundle with { Model = bundle.Model with { Trees = [bundle.Model.Trees![0] with { LeafCounts = null }] } });
+
+        var explanation = Json(await Predict("old", """{"records": [{"x": 12, "colour": "red"}]}""", "explain=1")).GetProperty("explanations")[0];
+
+        Assert.Equal(100 + 2 + 5, explanation.GetProperty("base").GetDouble(), 9);
+        Assert.Equal(113, explanation.GetProperty("base").GetDouble() + explanation.GetProperty("contributions").EnumerateObject().Sum(p => p.Value.GetDouble()), 9);
+    }
+
+    [Theory]
+    [InlineData("explain=maybe", """{"records": [{"x": 1, "colour": "red"}]}""", "explain")]
+    [InlineData("", """{"records": [{"x": 1, "colour": "red"}], "explain": "yes"}""", null)]
+    public async Task A_bad_explain_value_is_a_400(string query, string body, string? parameter)
+    {
+        await Publish(TestBundles.Regression("trees", "v1"));
+
+        var response = await Predict("trees", body, query);
+
+        Assert.Equal(400, response.Status);
+        if (parameter is not null)
+        {
+            Assert.Contains($"\"{parameter}\"", Encoding.UTF8.GetString(response.Body.Span));
+        }
+    }
+
+    [Fact]
     public async Task Multiclass_probabilities_are_the_softmax_of_the_linear_scores()
     {
         await Publish(TestBundles.Multiclass("pets", "v1"));

@@ -23,14 +23,14 @@ internal static class TestBundles
     public static ModelBundle Binary(string name, string version) => Bundle(name, version, ModelTask.Binary, ["no", "yes"],
         new ScoringModel { Link = ScoringModel.Platt, Linear = [new LinearOutput([1, 0, 0, 0], 0)], Calibrators = [new PlattCalibration(-1, 0)] });
 
-    /// <summary>Two trees: x &lt;= 0.5 (standardized) gives 1 else 3; colour=red &gt; 0.5 adds 10.</summary>
+    /// <summary>Two trees: x &lt;= 0.5 (standardized) gives 1 else 3; colour=red &gt; 0.5 adds 10. Training sent 3 rows left and 1 right in the first, 2 and 2 in the second.</summary>
     public static ModelBundle Regression(string name, string version) => Bundle(name, version, ModelTask.Regression, null, new ScoringModel
     {
         Link = ScoringModel.Identity,
         Trees = [new TreeEnsembleOutput(100, [
             new RegressionTreeData(1, [0], [0.5f], [-1], [-2], [1, 3]),
             new RegressionTreeData(1, [2], [0.5f], [-1], [-2], [0, 10]),
-        ])],
+        ], LeafCounts: [3, 1, 2, 2])],
     });
 
     private static ModelBundle Bundle(string name, string version, string task, string[]? labels, ScoringModel model) => new()

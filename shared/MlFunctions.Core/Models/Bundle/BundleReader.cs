@@ -39,6 +39,8 @@ internal static class BundleReader
         WordNgrams = Opt(c, "wordNgrams") is { } words ? Ints(words) : null,
         CharNgrams = Opt(c, "charNgrams") is { } chars ? Ints(chars) : null,
         Binary = Opt(c, "binary")?.GetBoolean(),
+        Format = Opt(c, "format")?.GetString(),
+        Parts = Opt(c, "parts") is { } parts ? Array(parts, static e => e.GetString()!) : null,
         Fitted = Opt(c, "fitted") is { } f ? new ColumnStats
         {
             Count = Opt(f, "count")?.GetInt64() ?? 0,
@@ -56,7 +58,8 @@ internal static class BundleReader
     {
         Link = Str(m, "link"),
         Linear = Opt(m, "linear")?.EnumerateArray().Select(l => new LinearOutput(Floats(Get(l, "weights")), (float)Number(Get(l, "bias")))).ToArray(),
-        Trees = Opt(m, "trees")?.EnumerateArray().Select(e => new TreeEnsembleOutput(Number(Get(e, "bias")), Trees(Get(e, "trees")))).ToArray(),
+        Trees = Opt(m, "trees")?.EnumerateArray().Select(e => new TreeEnsembleOutput(Number(Get(e, "bias")), Trees(Get(e, "trees")),
+            Opt(e, "leafCounts") is { } counts ? PackedCounts.Unpack(counts.GetBytesFromBase64()) : null)).ToArray(),
         Calibrators = Opt(m, "calibrators")?.EnumerateArray().Select(c => new PlattCalibration(Number(Get(c, "slope")), Number(Get(c, "offset")))).ToArray(),
     };
 

@@ -132,3 +132,42 @@ internal sealed class PackedTreesConverter : JsonConverter<RegressionTreeData[]>
     public override void Write(Utf8JsonWriter writer, RegressionTreeData[] value, JsonSerializerOptions options) =>
         writer.WriteBase64StringValue(PackedTrees.Pack(value));
 }
+
+/// <summary>Leaf counts as one base64 string of little-endian int32s (thousands of them read in microseconds, as trees are).</summary>
+internal static class PackedCounts
+{
+    public static int[] Unpack(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % sizeof(int) != 0)
+        {
+            throw new InvalidDataException("The leaf counts are not whole int32s.");
+        }
+        var counts = new int[bytes.Length / sizeof(int)];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(i * sizeof(int))..]);
+        }
+        return counts;
+    }
+
+    public static byte[] Pack(int[] counts)
+    {
+        var bytes = new byte[counts.Length * sizeof(int)];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * sizeof(int)), counts[i]);
+        }
+        return bytes;
+    }
+}
+
+/// <summary>Writes leaf counts as <see cref="PackedCounts"/>; reads them back from that string.</summary>
+internal sealed class PackedCountsConverter : JsonConverter<int[]>
+{
+    public override int[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String ? PackedCounts.Unpack(reader.GetBytesFromBase64())
+            : throw new JsonException("Expected the leaf counts as one base64 string.");
+
+    public override void Write(Utf8JsonWriter writer, int[] value, JsonSerializerOptions options) =>
+        writer.WriteBase64StringValue(PackedCounts.Pack(value));
+}

@@ -27,8 +27,16 @@ public sealed record ScoringModel
 /// <summary>raw = bias + weights . features.</summary>
 public sealed record LinearOutput(float[] Weights, float Bias);
 
-/// <summary>raw = bias + the sum over trees of weight * leaf value. The trees are written as one string (see <see cref="PackedTrees"/>).</summary>
-public sealed record TreeEnsembleOutput(double Bias, [property: JsonConverter(typeof(PackedTreesConverter))] RegressionTreeData[] Trees);
+/// <summary>
+/// raw = bias + the sum over trees of weight * leaf value. The trees are written as one string (see
+/// <see cref="PackedTrees"/>). <paramref name="LeafCounts"/>: how many training rows reached each leaf,
+/// every tree's leaves in order (one base64 string of int32s), so an explanation can weigh each branch
+/// as the training data did; bundles written before explanations have none.
+/// </summary>
+public sealed record TreeEnsembleOutput(
+    double Bias,
+    [property: JsonConverter(typeof(PackedTreesConverter))] RegressionTreeData[] Trees,
+    [property: JsonConverter(typeof(PackedCountsConverter))] int[]? LeafCounts = null);
 
 /// <summary>
 /// One regression tree as ML.NET stores it: node i sends features[SplitFeatures[i]] &lt;= Thresholds[i]
