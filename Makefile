@@ -8,7 +8,8 @@ ifeq ($(LAMBDA_ARCH),arm64)
 RID := linux-arm64
 endif
 
-FUNCTIONS := ResizeFunction TensorFunction FeaturesFunction FormatFunction PredictFunction JobsFunction OnUploadFunction
+FUNCTIONS := ResizeFunction TensorFunction FeaturesFunction FormatFunction PredictFunction JobsFunction \
+	ModelsFunction ModelFunction SetAliasFunction RollbackFunction ReviewFunction OnUploadFunction
 
 $(addprefix build-,$(FUNCTIONS)):
 	dotnet publish functions/MlFunctions.Aws -c Release -r $(RID) -o "$(ARTIFACTS_DIR)"

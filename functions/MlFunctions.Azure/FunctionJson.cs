@@ -24,7 +24,8 @@ internal sealed partial class AzureJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// function.json for every catalog function, generated from the catalog rather than kept by hand: an
-/// HTTP trigger at the function's route (below the host's "api" prefix) with authLevel function, and
+/// HTTP trigger at the function's route (below the host's "api" prefix) with authLevel function (admin,
+/// the host's master key, for the registry's writes), and
 /// for on-upload an Event Grid trigger for the container's BlobCreated events.
 /// </summary>
 public static class FunctionJson
@@ -33,7 +34,7 @@ public static class FunctionJson
 
     public static FunctionDefinition For(FunctionDescriptor function) => new(
     [
-        new Binding("httpTrigger", "in", "req", "function", [function.Method.ToLowerInvariant()], function.Route[RoutePrefix.Length..]),
+        new Binding("httpTrigger", "in", "req", function.Admin ? "admin" : "function", [function.Method.ToLowerInvariant()], function.Route[RoutePrefix.Length..]),
         new Binding("http", "out", "res"),
     ]);
 

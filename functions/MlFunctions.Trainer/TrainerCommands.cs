@@ -13,15 +13,16 @@ internal static class TrainerCommands
     public static async Task<int> InvokeAsync(string[] args)
     {
         var root = new RootCommand("""
-            MlFunctions Trainer (ML.NET, JIT): trains models into a bucket folder, runs training jobs, registers ONNX models.
+            MlFunctions Trainer (ML.NET, JIT): trains models into a bucket folder, runs training jobs, registers ONNX models,
+            and keeps the model registry (aliases, rollback, approvals).
             With no arguments under a platform it is the retrain function: under Lambda (AWS_LAMBDA_RUNTIME_API),
             as an Azure custom handler (FUNCTIONS_CUSTOMHANDLER_PORT) or a Cloud Run service (FUNCTION_TARGET=retrain).
-            """) { Train(), Retrain(), Register(), ImportMlNet() };
+            """) { Train(), Retrain(), Register(), ImportMlNet(), ModelsCommand.Create(Bucket) };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || args.Length == 0)
         {
             var command = parsed.CommandResult.Command == root ? "MlFunctions.Trainer" : parsed.CommandResult.Command.Name;
-            var why = args.Length > 0 ? (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0]).Message : "give a command: train, retrain, register or import-mlnet.";
+            var why = args.Length > 0 ? (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0]).Message : "give a command: train, retrain, register, import-mlnet or models.";
             await Console.Error.WriteLineAsync($"{command}: {why} (--help lists the options)").ConfigureAwait(false);
             return UsageError;
         }

@@ -17,6 +17,9 @@ public sealed class HoldoutSet
 
     public string[] Labels { get; }
 
+    /// <summary>Every row of a table: a fixed evaluation set.</summary>
+    internal static HoldoutSet All(TrainingTable table) => new(table, [.. Enumerable.Range(0, table.Labels.Count)]);
+
     /// <summary>The rows bound to <paramref name="columns"/> by name, in the order of <see cref="Labels"/>.</summary>
     public IEnumerable<IRow> Rows(IReadOnlyList<string> columns) => _table.Rows(_indices, columns);
 }

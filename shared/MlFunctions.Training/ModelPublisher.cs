@@ -12,7 +12,7 @@ public static class ModelPublisher
     {
         var store = new ObjectModelStore(bucket);
         var result = ModelTrainer.Train(data, spec, name, log);
-        var bundle = result.Bundle;
+        var bundle = result.Bundle with { Origin = new Core.Models.Bundle.ModelOrigin(Source: Path.GetFileName(data)) };
         await store.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
         log($"Wrote {BucketLayout.Version(name, bundle.Version, "")}");
         var champion = await store.ReadChampionWithETagAsync(name, cancellationToken).ConfigureAwait(false);
@@ -23,7 +23,7 @@ public static class ModelPublisher
         }
         var (metric, _) = spec.PromotionMetric();
         var reason = champion is null ? "first model" : "promoted on request";
-        var pointer = new ChampionPointer(bundle.Version, metric, bundle.Metrics[metric], DateTimeOffset.UtcNow, reason);
+        var pointer = new ChampionPointer(bundle.Version, metric, bundle.Metrics[metric], DateTimeOffset.UtcNow, reason, By: $"trainer ({Environment.UserName})", Task: bundle.Task);
         var condition = champion is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(champion.Value.ETag);
         if (!await store.TryPromoteAsync(name, pointer, condition, cancellationToken).ConfigureAwait(false))
         {

@@ -35,6 +35,7 @@ public static class ApiGatewayTranslation
             Headers = FunctionRequest.Map(headers),
             RouteValues = FunctionRequest.Map(e.PathParameters ?? []),
             Body = body,
+            Caller = e.RequestContext?.Authorizer?.Iam?.UserArn,
         };
     }
 

@@ -26,7 +26,12 @@ public sealed record ApiGatewayV2Request
     public bool IsBase64Encoded { get; init; }
 }
 
-public sealed record RequestContext(HttpDescription? Http, string? RequestId);
+public sealed record RequestContext(HttpDescription? Http, string? RequestId, AuthorizerDescription? Authorizer = null);
+
+/// <summary>What API Gateway's authorizer vouched for: for IAM (SigV4), the caller's principal.</summary>
+public sealed record AuthorizerDescription(IamIdentity? Iam);
+
+public sealed record IamIdentity(string? UserArn, string? AccountId);
 
 public sealed record HttpDescription(string? Method, string? Path);
 

@@ -23,7 +23,11 @@ internal sealed class HttpHandler(FunctionPipeline pipeline, FunctionDescriptor 
     public async Task<LambdaResult> HandleAsync(byte[] payload, CancellationToken cancellationToken)
     {
         var request = ApiGatewayTranslation.Parse(payload);
-        var response = await pipeline.InvokeAsync(function, request, cancellationToken).ConfigureAwait(false);
+        // The registry's writes take IAM callers only (template.yaml puts them behind AWS_IAM whatever the
+        // API's default authorizer is): an event without an IAM principal did not come through that route.
+        var response = function.Admin && request.Caller is null
+            ? ProblemType.Forbidden.With($"{function.Name} changes the model registry: call it signed with IAM (SigV4) by a principal allowed to invoke it.").ToResponse()
+            : await pipeline.InvokeAsync(function, request, cancellationToken).ConfigureAwait(false);
         var answer = Answer(response);
         if (answer.Length > LambdaPayloadBytes)
         {

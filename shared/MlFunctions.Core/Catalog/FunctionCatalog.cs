@@ -1,6 +1,8 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Functions;
+using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models.Registry;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -34,7 +36,13 @@ public sealed class FunctionCatalog
         Create(limits, new ModelCache(new ObjectModelStore(bucket), recheck), bucket);
 
     /// <summary>Every function, with predict serving from <paramref name="models"/> and jobs listed from <paramref name="bucket"/>.</summary>
-    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models, IObjectStore bucket) => new(limits,
+    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models, IObjectStore bucket)
+    {
+        var registry = new ModelRegistry(new ObjectModelStore(bucket));
+        return new(limits, AllFunctions(limits, models, bucket, registry));
+    }
+
+    private static FunctionDescriptor[] AllFunctions(FunctionLimits limits, ModelCache models, IObjectStore bucket, ModelRegistry registry) =>
     [
         new("resize", "POST", "/api/resize",
             "Image bytes to a resized image: fit contain, cover, fill or pad; jpeg, png or webp; EXIF orientation applied.",
@@ -49,18 +57,33 @@ public sealed class FunctionCatalog
             "Scores or logits and labels to predictions (sigmoid, softmax, top-k, threshold) as JSON or CSV.",
             new FormatFunction(limits)),
         new("predict", "POST", "/api/predict/{model}",
-            "JSON records to the predictions of a model's champion (or ?version=): labels and probabilities, or values.",
+            "JSON records to the predictions of a model's champion (or ?version=, ?alias=): labels and probabilities, or values; ?explain=true adds why.",
             new PredictFunction(limits, models)),
         new("jobs", "GET", "/api/jobs/{model}",
             "A model's training jobs, newest first: queued, running, succeeded, not promoted, rejected or failed, with metrics and reasons.",
             new JobsFunction(bucket)),
-    ]);
+        new("models", "GET", "/api/models",
+            "Every model with its task and champion.",
+            new ModelsFunction(registry)),
+        new("model", "GET", "/api/models/{model}",
+            "A model's aliases, versions (newest first, with metrics and lineage) and history of champion changes.",
+            new ModelFunction(registry)),
+        new("set-alias", "POST", "/api/models/{model}/aliases/{alias}",
+            "Admin: points an alias (champion promotes; staging or any name) at a version, by a conditional write.",
+            new AliasFunction(registry), Admin: true),
+        new("rollback", "POST", "/api/models/{model}/rollback",
+            "Admin: makes the previous champion (or a named version) champion again.",
+            new RollbackFunction(registry), Admin: true),
+        new("review", "POST", "/api/jobs/{model}/{job}/{decision}",
+            "Admin: approves (promotes, unless the champion changed meanwhile) or rejects a job awaiting approval.",
+            new ReviewFunction(new JobReview(registry)), Admin: true),
+    ];
 
     public FunctionDescriptor? Find(string name) =>
         Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The catalog as JSON, for a host's index page.</summary>
     public FunctionResponse Describe() => FunctionResponse.Json(
-        new CatalogDocument(Functions.Select(f => new CatalogEntry(f.Name, f.Method, f.Route, f.Summary)).ToArray()),
+        new CatalogDocument(Functions.Select(f => new CatalogEntry(f.Name, f.Method, f.Route, f.Summary, f.Admin ? true : null)).ToArray()),
         CoreJsonContext.Web.CatalogDocument);
 }

@@ -21,6 +21,9 @@ public sealed class FunctionRequest
 
     public ReadOnlyMemory<byte> Body { get; init; }
 
+    /// <summary>Who is calling, as the platform vouched for it (an IAM principal, the local API key), for the registry's history; null when unknown.</summary>
+    public string? Caller { get; init; }
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>Parses a raw query string ("a=1&amp;b=x+y", with or without '?'): form-decoded, first value of a name kept.</summary>

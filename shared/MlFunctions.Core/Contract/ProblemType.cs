@@ -26,6 +26,8 @@ public sealed record ProblemType(string Slug, string Title, int Status)
     public static readonly ProblemType ResponseTooLarge = new("response-too-large", "The answer would be larger than the limit", 413);
     public static readonly ProblemType ModelUnusable = new("model-unusable", "The stored model cannot be served; it needs to be trained or registered again", 409);
     public static readonly ProblemType TrainingDataChanged = new("training-data-changed", "The training data is gone or changed after it was validated", 409);
+    public static readonly ProblemType Conflict = new("conflict", "Someone else changed it first; read it again and retry", 409);
+    public static readonly ProblemType Forbidden = new("forbidden", "This call needs the platform's admin credential", 403);
     public static readonly ProblemType ModelNotFound = new("model-not-found", "No such model or version", 404);
     public static readonly ProblemType Unauthorized = new("unauthorized", "The request has no valid API key", 401);
     public static readonly ProblemType NotFound = new("not-found", "No function answers at this path", 404);

@@ -11,7 +11,7 @@ using MlFunctions.Core.Tabular;
 namespace MlFunctions.Core.Functions;
 
 /// <summary>
-/// POST /api/predict/{model}[?version=][&amp;explain=true]: records in; the champion's (or the pinned
+/// POST /api/predict/{model}[?version= or ?alias=][&amp;explain=true]: records in; the champion's (or the pinned
 /// version's) predictions out, through the format step: label, probability and top-k, or a value for
 /// regression; asked to, a bundle also explains each record (per-column contributions).
 /// An image in (Content-Type image/*), for an ONNX image model: its top-k labels, its embedding, or
@@ -25,11 +25,11 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         var model = request.RouteValues.GetValueOrDefault("model") ?? throw ProblemType.ModelNotFound.With("Name the model: POST /api/predict/{model}.", "model");
         if (IsImage(request))
         {
-            parameters.RejectUnknown("version", "topK", "threshold");
+            parameters.RejectUnknown("version", "alias", "topK", "threshold");
             return await PredictImageAsync(request, model, parameters, cancellationToken).ConfigureAwait(false);
         }
-        parameters.RejectUnknown("version", "explain");
-        var served = await models.GetModelAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
+        parameters.RejectUnknown("version", "alias", "explain");
+        var served = await ServedAsync(model, parameters, cancellationToken).ConfigureAwait(false);
         var body = JsonBody.Read(request, CoreJsonContext.Web.PredictRequest);
         var records = JsonRecords.Read(body.Records, limits);
         var explain = parameters.Bool("explain") ?? body.Explain ?? false;
@@ -79,6 +79,19 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
         return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values, Explanations: explanations), CoreJsonContext.Web.PredictResponse);
     }
 
+    /// <summary>The version asked for: pinned by ?version=, named by ?alias= (not both), or the champion.</summary>
+    private async Task<ServedModel> ServedAsync(string model, Parameters parameters, CancellationToken cancellationToken)
+    {
+        var (version, alias) = (parameters.Text("version"), parameters.Text("alias"));
+        if (version is not null && alias is not null)
+        {
+            throw Parameters.Invalid("alias", "give ?version= or ?alias=, not both.");
+        }
+        return alias is null
+            ? await models.GetModelAsync(model, version, cancellationToken).ConfigureAwait(false)
+            : await models.GetAliasAsync(model, alias, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>An image body: declared as image/* (or a form, curl -F), or undeclared (or octet-stream) and signed as one.</summary>
     private static bool IsImage(FunctionRequest request) => request.Header("Content-Type") is { } type
         ? type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || MultipartForm.Is(request)
@@ -87,7 +100,7 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
 
     private async Task<FunctionResponse> PredictImageAsync(FunctionRequest request, string model, Parameters parameters, CancellationToken cancellationToken)
     {
-        var served = await models.GetModelAsync(model, parameters.Text("version"), cancellationToken).ConfigureAwait(false);
+        var served = await ServedAsync(model, parameters, cancellationToken).ConfigureAwait(false);
         if (served is not OnnxModel onnx)
         {
             throw ProblemType.UnsupportedMediaType.With($"Model '{model}' scores JSON records (Content-Type application/json), not images.", "model");

@@ -53,6 +53,9 @@ public sealed record JobStatus
 
     public ModelScore? Champion { get; init; }
 
+    /// <summary>The champion pointer's number when the job compared against it: an approval promotes only while it is still the same.</summary>
+    public long? ChampionSequence { get; init; }
+
     /// <summary>While the job runs: the worker's latest progress line (such as images featurised and seconds left), renewed with each heartbeat.</summary>
     public string? Progress { get; init; }
 
@@ -69,7 +72,8 @@ public sealed record JobStatus
 }
 
 /// <summary>A model's version and its metrics on the job's holdout rows.</summary>
-public sealed record ModelScore(string Version, IReadOnlyDictionary<string, double> Metrics);
+/// <remarks><paramref name="Evaluation"/>: its metrics on the spec's fixed evaluation set, when it names one.</remarks>
+public sealed record ModelScore(string Version, IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double>? Evaluation = null);
 
 public sealed record StateChange(string State, DateTimeOffset At);
 
@@ -85,6 +89,8 @@ public static class JobStates
     /// <summary>The upload failed validation: no job was created.</summary>
     public const string Rejected = "rejected";
     public const string Failed = "failed";
+    /// <summary>Trained and through the gates; the spec asks for a person's approval before it is promoted.</summary>
+    public const string AwaitingApproval = "awaiting approval";
 
-    public static bool IsFinished(string state) => state is Succeeded or NotPromoted or Rejected or Failed;
+    public static bool IsFinished(string state) => state is Succeeded or NotPromoted or Rejected or Failed or AwaitingApproval;
 }

@@ -39,6 +39,24 @@ public sealed record ModelSpec
     /// <summary>How much better the challenger must be on <see cref="Metric"/> to be promoted (default 0).</summary>
     public double? Margin { get; init; }
 
+    /// <summary>
+    /// A fixed evaluation set in the bucket (such as models/&lt;model&gt;/eval.csv, or .jsonl or .parquet):
+    /// challenger and champion are both scored on it as well as on the holdout, and its metric decides.
+    /// </summary>
+    public string? EvalSet { get; init; }
+
+    /// <summary>The least the challenger's metric must reach to be promoted at all (for rmse, mae and logLoss, where lower is better: the most it may be).</summary>
+    public double? Minimum { get; init; }
+
+    /// <summary>How much better than the champion, as a share of the champion's metric (0.02: 2 % better), besides <see cref="Margin"/>.</summary>
+    public double? RelativeMargin { get; init; }
+
+    /// <summary>auto (the default): a challenger that passes the gates is promoted; manual: its job waits in "awaiting approval" for an approve call.</summary>
+    public string? Approval { get; init; }
+
+    public const string ManualApproval = "manual";
+    public const int MaxEvalSetKey = 1024;
+
     public const string Linear = "linear";
     public const string Tree = "tree";
 
@@ -58,6 +76,12 @@ public sealed record ModelSpec
         Check(Iterations is null or (>= 1 and <= 10_000), "iterations", "must be from 1 to 10000.");
         Check(Leaves is null or (>= 2 and <= 1_000), "leaves", "must be from 2 to 1000.");
         Check(Metric is null || ModelMetrics.For(Task).Contains(Metric), "metric", $"must be one of: {string.Join(", ", ModelMetrics.For(Task))}.");
+        Check(Minimum is null || double.IsFinite(Minimum.Value), "minimum", "must be a finite number.");
+        Check(Margin is null || (double.IsFinite(Margin.Value) && Margin >= 0), "margin", "must be a number of at least 0.");
+        Check(RelativeMargin is null || (double.IsFinite(RelativeMargin.Value) && RelativeMargin is >= 0 and <= 10), "relativeMargin", "must be a share from 0 to 10.");
+        Check(Approval is null or "auto" or ManualApproval, "approval", "must be auto or manual.");
+        Check(EvalSet is null || (Task != ModelTask.ImageClassification && ValidKey(EvalSet)), "evalSet",
+            Task == ModelTask.ImageClassification ? "image classifiers are compared on their holdout images only." : $"must be a key in the bucket ending in .csv, .jsonl, .ndjson or .parquet, at most {MaxEvalSetKey} characters, without '..'.");
         Check(Features?.Columns.Any(c => c.Name == Label) != true, "features", $"the label column '{Label}' cannot also be a feature.");
         Features?.Validate(fitted: false);
         return this;
@@ -69,6 +93,9 @@ public sealed record ModelSpec
         var name = Metric ?? ModelMetrics.For(Task)[0];
         return (name, ModelMetrics.HigherIsBetter(name));
     }
+
+    private static bool ValidKey(string key) => key.Length is > 0 and <= MaxEvalSetKey && !key.StartsWith('/') && !key.Contains("..", StringComparison.Ordinal)
+        && !key.Any(char.IsControl) && Tabular.TableFiles.FormatOf(key) is not null;
 
     private static void Check(bool ok, string field, string detail)
     {

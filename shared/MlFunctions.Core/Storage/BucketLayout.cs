@@ -11,6 +11,7 @@ namespace MlFunctions.Core.Storage;
 /// batch/&lt;model&gt;/&lt;file&gt;.csv      -> predictions/&lt;model&gt;/&lt;file&gt;.jsonl (and .status.json when it fails)
 /// imports/&lt;model&gt;/&lt;name&gt;.json   -> an ONNX version (&lt;name&gt;.onnx uploaded first), models/&lt;model&gt;/imports/&lt;name&gt;.status.json
 /// models/&lt;model&gt;/spec.json        the model spec retraining follows
+/// models/&lt;model&gt;/history/&lt;n&gt;.json  each change of champion, numbered; aliases/&lt;alias&gt;.json the user-named pointers
 /// </code>
 /// </summary>
 public static class BucketLayout
@@ -43,6 +44,20 @@ public static class BucketLayout
     public static string ModelSpec(string model) => $"models/{Check(model)}/spec.json";
 
     public static string Champion(string model) => $"models/{Check(model)}/champion.json";
+
+    public const string HistoryFolder = "history";
+    public const string AliasesFolder = "aliases";
+
+    /// <summary>Folders beside the versions in models/&lt;model&gt;/: no version may take their names.</summary>
+    public static readonly string[] ModelFolders = [HistoryFolder, AliasesFolder, "imports"];
+
+    public static string History(string model, long sequence) => $"models/{Check(model)}/{HistoryFolder}/{sequence:D10}.json";
+
+    public static string HistoryPrefix(string model) => $"models/{Check(model)}/{HistoryFolder}/";
+
+    public static string Alias(string model, string alias) => $"models/{Check(model)}/{AliasesFolder}/{alias}.json";
+
+    public static string AliasPrefix(string model) => $"models/{Check(model)}/{AliasesFolder}/";
 
     public static string Version(string model, string version, string file) => $"models/{Check(model)}/{ModelNames.Check(version, "version")}/{file}";
 

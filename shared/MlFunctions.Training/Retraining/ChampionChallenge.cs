@@ -2,6 +2,7 @@ using System.Globalization;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Models;
+using MlFunctions.Core.Models.Bundle;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -18,9 +19,13 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
 {
     private readonly ObjectModelStore _models = new(store);
 
-    /// <summary>A written challenger: its version, holdout metrics and rows, and how the champion is scored on the same rows.</summary>
+    /// <summary>
+    /// A written challenger: its version, holdout metrics and rows, how the champion is scored on the same
+    /// rows, and how any version is scored on the spec's fixed evaluation set (tabular models only).
+    /// </summary>
     private sealed record Challenger(string Version, Dictionary<string, double> Metrics, int HoldoutRows,
-        Func<string, CancellationToken, Task<(Dictionary<string, double>? Metrics, string Problem)>> ScoreChampionAsync);
+        Func<string, CancellationToken, Task<(Dictionary<string, double>? Metrics, string Problem)>> ScoreChampionAsync,
+        Func<string, CancellationToken, Task<(Dictionary<string, double>? Metrics, string Problem)>>? ScoreOnEvalSetAsync = null);
 
     public async Task<JobStatus> RunAsync(JobManifest job, JobStatus running, CancellationToken cancellationToken)
     {
@@ -33,14 +38,31 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
             ? await TrainImagesAsync(job, cancellationToken).ConfigureAwait(false)
             : await TrainTabularAsync(job, cancellationToken).ConfigureAwait(false);
         log($"Wrote version {result.Version}");
+        return await DecideAsync(job, running, result, champion, cancellationToken).ConfigureAwait(false);
+    }
 
-        var (metric, higherIsBetter) = job.Spec.PromotionMetric();
-        var margin = job.Spec.Margin ?? 0;
-        var status = running with { Metric = metric, Margin = margin, Challenger = new ModelScore(result.Version, result.Metrics) };
-        var value = result.Metrics[metric];
+    /// <summary>
+    /// The gates, in order: both models scored (on the evaluation set when the spec names one, whose metric
+    /// then decides; else on the holdout), the minimum, the absolute and relative margins over the champion,
+    /// then promotion, or a wait for a person's approval.
+    /// </summary>
+    private async Task<JobStatus> DecideAsync(JobManifest job, JobStatus running, Challenger result, (ChampionPointer Pointer, string ETag)? champion, CancellationToken cancellationToken)
+    {
+        var spec = job.Spec;
+        var (metric, higherIsBetter) = spec.PromotionMetric();
+        var margin = spec.Margin ?? 0;
+        var evaluation = spec.EvalSet is null ? null : await ScoreOnEvalSetAsync(result, result.Version, spec.EvalSet, cancellationToken).ConfigureAwait(false);
+        var status = running with { Metric = metric, Margin = margin, Challenger = new ModelScore(result.Version, result.Metrics, evaluation) };
+        var where = evaluation is null ? $"the same {result.HoldoutRows:N0} holdout rows" : $"the evaluation set {spec.EvalSet}";
+        var value = (evaluation ?? result.Metrics)[metric];
+        if (spec.Minimum is { } minimum && (higherIsBetter ? value < minimum : value > minimum))
+        {
+            return status.Next(JobStates.NotPromoted, clock.GetUtcNow(),
+                $"below the minimum: {metric} {F(value)} on {where}, the spec asks for {(higherIsBetter ? "at least" : "at most")} {F(minimum)}");
+        }
         if (champion is null)
         {
-            return await PromoteAsync(job, status, value, WriteCondition.IfNoneMatch, $"first model of '{job.Model}': {metric} {F(value)}", cancellationToken).ConfigureAwait(false);
+            return await PromoteOrWaitAsync(job, status, value, null, $"first model of '{job.Model}': {metric} {F(value)}", cancellationToken).ConfigureAwait(false);
         }
 
         var (pointer, etag) = champion.Value;
@@ -49,21 +71,77 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         {
             return status.Next(JobStates.NotPromoted, clock.GetUtcNow(), scored.Problem);
         }
-        status = status with { Champion = new ModelScore(pointer.Version, scored.Metrics) };
-        var old = scored.Metrics[metric];
-        var better = higherIsBetter ? value > old + margin : value < old - margin;
-        var comparison = $"{metric} {F(value)} against the champion's {F(old)} on the same {result.HoldoutRows:N0} holdout rows, margin {F(margin)}";
+        var championEvaluation = evaluation is null ? null : await ScoreOnEvalSetAsync(result, pointer.Version, spec.EvalSet!, cancellationToken).ConfigureAwait(false);
+        status = status with { Champion = new ModelScore(pointer.Version, scored.Metrics, championEvaluation), ChampionSequence = pointer.Sequence ?? 0 };
+        var old = (championEvaluation ?? scored.Metrics)[metric];
+        var gain = higherIsBetter ? value - old : old - value;
+        var relative = spec.RelativeMargin ?? 0;
+        var better = gain > margin && (relative == 0 || gain >= relative * Math.Abs(old));
+        var comparison = $"{metric} {F(value)} against the champion's {F(old)} on {where}, margin {F(margin)}{(relative > 0 ? $" and {F(relative * 100)} %" : "")}";
+        if (evaluation is not null)
+        {
+            comparison += $" (on the holdout: {F(result.Metrics[metric])} against {F(scored.Metrics[metric])})";
+        }
         return better
-            ? await PromoteAsync(job, status, value, WriteCondition.Unchanged(etag), $"better: {comparison}", cancellationToken).ConfigureAwait(false)
+            ? await PromoteOrWaitAsync(job, status, value, etag, $"better: {comparison}", cancellationToken).ConfigureAwait(false)
             : status.Next(JobStates.NotPromoted, clock.GetUtcNow(), $"not better: {comparison}; {pointer.Version} stays champion");
+    }
+
+    private async Task<JobStatus> PromoteOrWaitAsync(JobManifest job, JobStatus status, double value, string? etag, string reason, CancellationToken cancellationToken)
+    {
+        if (job.Spec.Approval == ModelSpec.ManualApproval)
+        {
+            log($"Version {status.Challenger!.Version} passed the gates; awaiting approval");
+            return status.Next(JobStates.AwaitingApproval, clock.GetUtcNow(),
+                $"{reason}; awaiting approval (POST /api/jobs/{job.Model}/{job.JobId}/approve, or reject)");
+        }
+        return await PromoteAsync(job, status, value, etag is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(etag), $"{reason}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A version's metrics on the spec's evaluation set; a set that cannot be read or scored fails the job with the reason.</summary>
+    private static async Task<Dictionary<string, double>> ScoreOnEvalSetAsync(Challenger result, string version, string key, CancellationToken cancellationToken)
+    {
+        var score = result.ScoreOnEvalSetAsync ?? throw ProblemType.InvalidSpec.With("Only tabular models are scored on an evaluation set.", "evalSet");
+        var (metrics, problem) = await score(version, cancellationToken).ConfigureAwait(false);
+        return metrics ?? throw ProblemType.InvalidSpec.With($"The evaluation set {key} cannot score {version}: {problem}", "evalSet");
     }
 
     private async Task<Challenger> TrainTabularAsync(JobManifest job, CancellationToken cancellationToken)
     {
         var result = await DownloadAsync(job, file => Task.FromResult(ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8])), cancellationToken).ConfigureAwait(false);
-        await _models.WriteVersionAsync(result.Bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
-        return new Challenger(result.Bundle.Version, result.Bundle.Metrics, result.HoldoutLabels.Length,
-            (version, ct) => ScoreChampionAsync(job.Model, version, result.Holdout, ct));
+        var bundle = result.Bundle with { Origin = new ModelOrigin(job.JobId, job.Source, job.SourceETag) };
+        await _models.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
+        HoldoutSet? evalSet = null;
+        return new Challenger(bundle.Version, bundle.Metrics, result.HoldoutLabels.Length,
+            (version, ct) => ScoreChampionAsync(job.Model, version, result.Holdout, ct),
+            async (version, ct) =>
+            {
+                evalSet ??= await LoadEvalSetAsync(job, bundle, ct).ConfigureAwait(false);
+                return await ScoreChampionAsync(job.Model, version, evalSet, ct).ConfigureAwait(false);
+            });
+    }
+
+    /// <summary>The spec's evaluation set, every row, read once for both models.</summary>
+    private async Task<HoldoutSet> LoadEvalSetAsync(JobManifest job, ModelBundle bundle, CancellationToken cancellationToken)
+    {
+        var key = job.Spec.EvalSet!;
+        var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(key).ToLowerInvariant()}");
+        try
+        {
+            await using (var data = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw ProblemType.InvalidSpec.With($"The spec's evaluation set {key} is not in the bucket.", "evalSet"))
+            {
+                await using var copy = File.Create(file);
+                await data.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            }
+            var table = TrainingTable.Load(file, new Core.Features.FeatureVectorizer(bundle.Features).Columns, bundle.LabelColumn);
+            log($"Evaluation set {key}: {table.Labels.Count:N0} rows");
+            return HoldoutSet.All(table);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>
@@ -190,7 +268,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     private async Task<JobStatus> PromoteAsync(JobManifest job, JobStatus status, double value, WriteCondition condition, string reason, CancellationToken cancellationToken)
     {
         var version = status.Challenger!.Version;
-        var pointer = new ChampionPointer(version, status.Metric!, value, clock.GetUtcNow(), $"job {job.JobId}: {reason}");
+        var pointer = new ChampionPointer(version, status.Metric!, value, clock.GetUtcNow(), reason, By: $"job {job.JobId}", Task: job.Spec.Task);
         if (await _models.TryPromoteAsync(job.Model, pointer, condition, cancellationToken).ConfigureAwait(false))
         {
             log($"Champion of '{job.Model}' is now {version}");

@@ -73,6 +73,22 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void The_registrys_writes_are_behind_iam_on_their_own_route_and_may_write_the_bucket()
+    {
+        var functions = Functions();
+        Assert.Contains(Catalog.Functions, f => f.Admin);
+        foreach (var function in Catalog.Functions)
+        {
+            var block = functions.Values.Single(b => b.Contains($"Handler: {function.Name}\n", StringComparison.Ordinal));
+            Assert.Equal(function.Admin, block.Contains("Auth:\n              Authorizer: AWS_IAM\n", StringComparison.Ordinal) || block.EndsWith("Authorizer: AWS_IAM", StringComparison.Ordinal));
+            if (function.Admin)
+            {
+                Assert.Matches(@"- S3CrudPolicy:\n\s+BucketName: !Ref BucketName", block);
+            }
+        }
+    }
+
+    [Fact]
     public void The_http_api_requires_iam_by_default_and_documents_jwt()
     {
         var api = ResourceBlock().Matches(Template).Single(m => m.Groups["id"].Value == "HttpApi").Groups["body"].Value;

@@ -24,6 +24,9 @@ internal static class BundleReader
         Model = Model(Get(root, "model")),
         Metrics = Get(root, "metrics").EnumerateObject().ToDictionary(p => p.Name, p => Number(p.Value)),
         Training = Training(Get(root, "training")),
+        Origin = Opt(root, "origin") is { } origin
+            ? new ModelOrigin(Opt(origin, "job")?.GetString(), Opt(origin, "source")?.GetString(), Opt(origin, "sourceETag")?.GetString())
+            : null,
     };
 
     private static ColumnSpec Column(JsonElement c) => new()

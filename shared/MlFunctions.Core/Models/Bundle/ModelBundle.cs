@@ -35,4 +35,10 @@ public sealed record ModelBundle
     public required Dictionary<string, double> Metrics { get; init; }
 
     public required TrainingInfo Training { get; init; }
+
+    /// <summary>The job and object it was trained from (absent in bundles written before lineage was kept).</summary>
+    public ModelOrigin? Origin { get; init; }
 }
+
+/// <summary>Where a version came from: the job that made it, and the object (or file) and its ETag it was made from.</summary>
+public sealed record ModelOrigin(string? Job = null, string? Source = null, string? SourceETag = null);

@@ -95,7 +95,8 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
         {
             return false;
         }
-        var pointer = new ChampionPointer(manifest.Version, "none", 0, DateTimeOffset.UtcNow, current is null ? "registered: the model's first version" : "registered with \"promote\": true");
+        var pointer = new ChampionPointer(manifest.Version, "none", 0, DateTimeOffset.UtcNow, current is null ? "registered: the model's first version" : "registered with \"promote\": true",
+            By: "registration", Task: manifest.Task);
         var condition = current is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(current.Value.ETag);
         return await registry.TryPromoteAsync(manifest.Name, pointer, condition, cancellationToken).ConfigureAwait(false);
     }

@@ -15,6 +15,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, Lazy<Task<ServedModel?>>> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Champion> _champions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Version, DateTimeOffset CheckedAt)> _aliases = new(StringComparer.Ordinal);
 
     public IModelStore Store { get; } = store;
 
@@ -25,6 +26,43 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
     public async Task<BundleScorer> GetAsync(string model, string? version, CancellationToken cancellationToken) =>
         await GetModelAsync(model, version, cancellationToken).ConfigureAwait(false) as BundleScorer
             ?? throw ProblemType.UnsupportedMediaType.With($"Model '{model}' is an ONNX image model: send it an image (Content-Type image/*), not JSON records.", "model");
+
+    /// <summary>
+    /// The version <paramref name="alias"/> names (champion: the champion; previous; or a user-named one
+    /// such as staging), re-read at most once per recheck interval as the champion is; 404 when unset.
+    /// </summary>
+    public async Task<ServedModel> GetAliasAsync(string model, string alias, CancellationToken cancellationToken)
+    {
+        ModelNames.Check(model, "model");
+        Registry.ModelRegistry.CheckAlias(alias);
+        if (alias == Registry.ModelRegistry.Champion)
+        {
+            return await GetModelAsync(model, null, cancellationToken).ConfigureAwait(false);
+        }
+        var key = $"{model}/{alias}";
+        var now = _clock.GetUtcNow();
+        if (!_aliases.TryGetValue(key, out var known) || now - known.CheckedAt >= recheck)
+        {
+            string? version;
+            try
+            {
+                version = await Store.ReadAliasAsync(model, alias, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+            {
+                throw Unusable(model, $"its alias '{alias}' is not a valid pointer");
+            }
+            if (version is null || !ModelNames.IsValid(version))
+            {
+                _aliases.TryRemove(key, out _);
+                throw ProblemType.ModelNotFound.With($"Model '{model}' has no alias '{alias}'.", "alias");
+            }
+            known = (version, now);
+            _aliases[key] = known;
+        }
+        return await LoadAsync(model, known.Version, cancellationToken).ConfigureAwait(false)
+            ?? throw Unusable(model, $"its alias '{alias}' names version '{known.Version}', which does not exist");
+    }
 
     /// <summary>The champion of <paramref name="model"/>, or the pinned <paramref name="version"/>, of whatever kind; 404 when there is none.</summary>
     public async Task<ServedModel> GetModelAsync(string model, string? version, CancellationToken cancellationToken)

@@ -23,6 +23,10 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     public async Task<(ChampionPointer Pointer, string ETag)?> ReadChampionWithETagAsync(string model, CancellationToken cancellationToken) =>
         await Objects.ReadJsonAsync(BucketLayout.Champion(model), CoreJsonContext.Web.ChampionPointer, cancellationToken).ConfigureAwait(false);
 
+    public async Task<string?> ReadAliasAsync(string model, string alias, CancellationToken cancellationToken) => alias == "previous"
+        ? (await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Previous
+        : (await Objects.ReadJsonAsync(BucketLayout.Alias(model, alias), CoreJsonContext.Web.AliasPointer, cancellationToken).ConfigureAwait(false))?.Value.Version;
+
     public async Task<ModelBundle?> ReadBundleAsync(string model, string version, CancellationToken cancellationToken)
     {
         try
@@ -108,8 +112,42 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
 
     /// <summary>
     /// Points champion.json at a version if it is still as it was read (<paramref name="condition"/>);
-    /// false, changing nothing, when another promotion got there first.
+    /// false, changing nothing, when another promotion got there first. The new pointer is numbered one
+    /// after the one it replaces and names it as previous; the change is then appended to the history
+    /// (a create-only object per number, so two writers can never both record one).
     /// </summary>
-    public async Task<bool> TryPromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken) =>
-        await Objects.WriteJsonAsync(BucketLayout.Champion(model), champion, CoreJsonContext.Web.ChampionPointer, condition, cancellationToken).ConfigureAwait(false) is not null;
+    public async Task<bool> TryPromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var current = await ReadChampionWithETagAsync(model, cancellationToken).ConfigureAwait(false);
+        if ((condition.CreateOnly && current is not null) || (condition.IfMatch is { } expected && current?.ETag != expected))
+        {
+            return false;
+        }
+        var next = champion with
+        {
+            Sequence = (current?.Pointer.Sequence ?? 0) + 1,
+            Previous = current?.Pointer.Version == champion.Version ? current?.Pointer.Previous : current?.Pointer.Version,
+            By = champion.By ?? "unknown",
+        };
+        var written = await Objects.WriteJsonAsync(BucketLayout.Champion(model), next, CoreJsonContext.Web.ChampionPointer,
+            current is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(current.Value.ETag), cancellationToken).ConfigureAwait(false);
+        if (written is null)
+        {
+            return false;
+        }
+        await RecordAsync(model, next, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Appends a pointer's change to the history. Create-only and keyed by its number: written once. A
+    /// process that stops between the pointer and this write leaves the change out; readers add the
+    /// current pointer's change when it is missing (<see cref="Registry.ModelRegistry"/>).
+    /// </summary>
+    internal async Task RecordAsync(string model, ChampionPointer pointer, CancellationToken cancellationToken) =>
+        await Objects.WriteJsonAsync(BucketLayout.History(model, pointer.Sequence ?? 0), ToChange(pointer), CoreJsonContext.Web.ChampionChange,
+            WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+
+    internal static ChampionChange ToChange(ChampionPointer pointer) =>
+        new(pointer.Sequence ?? 0, pointer.Version, pointer.Previous, pointer.PromotedAt, pointer.By ?? "unknown", pointer.Reason);
 }
