@@ -36,6 +36,13 @@ internal static class PenguinFiles
         return Encoding.UTF8.GetBytes(string.Join('\n', [lines[0], .. rows]) + "\n");
     }
 
+    /// <summary>penguins.csv with two species' labels swapped on every row.</summary>
+    public static byte[] SwappedLabels(string a, string b) => Encoding.UTF8.GetBytes(string.Join('\n', Lines.Select((line, i) =>
+    {
+        var (label, rest) = (line.Split(',', 2)[0], line.Split(',', 2)[1]);
+        return i == 0 ? line : (label == a ? b : label == b ? a : label) + "," + rest;
+    })) + "\n");
+
     /// <summary>penguins.csv without the label column.</summary>
     public static byte[] WithoutLabel() =>
         Encoding.UTF8.GetBytes(string.Join('\n', Lines.Select(line => line.Split(',', 2)[1])) + "\n");

@@ -83,6 +83,8 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
                 });
             }
         }
+        // Names order versions to the second; their creation times order those of the same second.
+        cards = [.. cards.OrderByDescending(c => c.CreatedAt ?? DateTimeOffset.MinValue).ThenByDescending(c => c.Version, StringComparer.Ordinal)];
         var task = champion?.Task ?? cards.FirstOrDefault(c => c.Version == champion?.Version)?.Task ?? cards.FirstOrDefault()?.Task;
         return new ModelDetails(model, task, aliases, [.. cards], versions.Count > limit, history);
     }
