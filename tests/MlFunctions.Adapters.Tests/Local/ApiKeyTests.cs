@@ -49,6 +49,12 @@ public sealed class ApiKeyTests : IAsyncLifetime
             Headers = { { "Authorization", "Bearer " + Key } }, Content = new StringContent("""{"logits": [[1, 2]]}"""),
         });
         using var health = await client.GetAsync("/healthz");
+        // The registry's writes are the admin's: without the key, refused before the function runs.
+        using var alias = await client.PostAsync("/api/models/penguins/aliases/staging", new StringContent("""{"version": "v1"}"""));
+        using var keyed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/models/penguins/aliases/staging")
+        {
+            Headers = { { "X-Api-Key", Key } }, Content = new StringContent("""{"version": "v1"}"""),
+        });
 
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
@@ -56,6 +62,8 @@ public sealed class ApiKeyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, header.StatusCode);
         Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, alias.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, keyed.StatusCode); // through the gate: there is no such version
     }
 
     public async Task DisposeAsync()
