@@ -64,7 +64,7 @@ public sealed class ReadmeTests : IAsyncLifetime
     public async Task Every_try_it_block_runs_as_written_and_does_what_its_comments_say()
     {
         var blocks = TryItBlocks();
-        Assert.Equal(6, blocks.Count); // the HTTP calls, resize, features, train, train from Parquet, and dropping files
+        Assert.Equal(7, blocks.Count); // the HTTP calls, resize, features, train, train from Parquet, dropping files, and the lifecycle
 
         var http = await RunAsync(blocks[0]);
         Assert.True(http.ExitCode == 0, http.Output + http.Error);
@@ -105,6 +105,16 @@ public sealed class ReadmeTests : IAsyncLifetime
         var drop = await RunAsync(blocks[5]);
         Assert.True(drop.ExitCode == 0, drop.Output + drop.Error);
         Assert.Contains("\"prediction\"", drop.Output, StringComparison.Ordinal);
+
+        var lifecycle = await RunAsync(blocks[6]);
+        Assert.True(lifecycle.ExitCode == 0, lifecycle.Output + lifecycle.Error);
+        Assert.Contains("{\"model\":\"penguins\",\"task\":\"multiclass\"", lifecycle.Output, StringComparison.Ordinal);
+        Assert.Contains("\"history\":[", lifecycle.Output, StringComparison.Ordinal);
+        Assert.Matches("\"alias\":\"champion\",\"version\":\"[^\"]+\",\"was\":", lifecycle.Output); // the rollback
+        Assert.Contains("\"label\":\"Chinstrap\"", lifecycle.Output, StringComparison.Ordinal);
+        Assert.Contains("\"method\":\"linear\"", lifecycle.Output, StringComparison.Ordinal);
+        Assert.Contains("\"state\":\"succeeded\",", lifecycle.Output, StringComparison.Ordinal);
+        Assert.Contains("\"reason\":\"approved:", lifecycle.Output, StringComparison.Ordinal); // the CLI's history
     }
 
     private (int Width, int Height) Size(string file)
