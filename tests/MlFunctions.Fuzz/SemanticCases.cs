@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace MlFunctions.Fuzz;
 
 /// <summary>One generated request: its query, body and route model (or object key, for an event), and its Content-Type.</summary>
-internal sealed record SemanticCase(string Query, byte[] Body, string? Model = null, string? ContentType = null);
+internal sealed record SemanticCase(string Query, byte[] Body, string? Model = null, string? ContentType = null, Dictionary<string, string>? Route = null);
 
 /// <summary>
 /// Requests generated from each function's schema: the right shape, with values from
@@ -415,7 +415,12 @@ internal static class SemanticCases
     }
 
     public static SemanticCase Predict(HostileValues v) => new(
-        v.Chance(0.1) ? "version=" + Uri.EscapeDataString(v.Pick(ModelNames)) : "",
+        string.Join('&', new[]
+        {
+            v.Chance(0.1) ? "version=" + Uri.EscapeDataString(v.Pick(ModelNames)) : null,
+            v.Chance(0.1) ? "alias=" + Uri.EscapeDataString(v.Pick(Aliases)) : null,
+            v.Chance(0.3) ? "explain=" + v.Pick(["true", "1", "false", "yes", ""]) : null,
+        }.OfType<string>()),
         HostileValues.Json(json =>
         {
             json.WriteStartObject();
@@ -425,6 +430,36 @@ internal static class SemanticCases
             json.WriteEndObject();
         }),
         v.Chance(0.8) ? "penguins" : v.Pick(ModelNames));
+
+    private static readonly string[] Aliases = ["staging", "champion", "previous", "Staging", "", "a-b", "staging\n", "..", "x/y", new string('s', 33), "🐧", "prod"];
+
+    /// <summary>The registry's writes: alias names, versions and reasons that are empty, huge, traversing, duplicated or oddly encoded.</summary>
+    public static SemanticCase SetAlias(HostileValues v) => new("", VersionBody(v), v.Chance(0.8) ? "penguins" : v.Pick(ModelNames),
+        Route: new() { ["alias"] = v.Pick(Aliases) });
+
+    public static SemanticCase Rollback(HostileValues v) => new("", v.Chance(0.3) ? [] : VersionBody(v), v.Chance(0.8) ? "penguins" : v.Pick(ModelNames));
+
+    public static SemanticCase Review(HostileValues v) => new("", v.Chance(0.5) ? [] : VersionBody(v), v.Chance(0.8) ? "penguins" : v.Pick(ModelNames),
+        Route: new() { ["job"] = v.Chance(0.5) ? "0123456789abcdef0123" : v.Text(), ["decision"] = v.Pick(["approve", "reject", "Approve", "", "approve\n"]) });
+
+    public static SemanticCase Model(HostileValues v) => new(v.Chance(0.3) ? "limit=" + Uri.EscapeDataString(v.Chance(0.5) ? v.Whole().ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Text()) : "",
+        [], v.Chance(0.6) ? "penguins" : v.Pick(ModelNames));
+
+    private static byte[] VersionBody(HostileValues v) => HostileValues.Json(json =>
+    {
+        json.WriteStartObject();
+        if (v.Chance(0.8))
+        {
+            json.WritePropertyName("version");
+            v.Maybe(json, () => json.WriteStringValue(v.Chance(0.5) ? v.Pick(ModelNames) : v.Text()));
+        }
+        if (v.Chance(0.4))
+        {
+            json.WritePropertyName("reason");
+            v.Maybe(json, () => json.WriteStringValue(v.Text()));
+        }
+        json.WriteEndObject();
+    });
 
     public static SemanticCase Jobs(HostileValues v) => new(v.Chance(0.1) ? "limit=5" : "", [], v.Pick(ModelNames));
 

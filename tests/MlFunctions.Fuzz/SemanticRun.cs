@@ -52,6 +52,11 @@ internal static class SemanticRun
             Http(pipeline, fault, "predict", v => SemanticCases.PredictImage(v, images), "predict-image"),
             new("onnx-import", SemanticCases.Manifest, c => OnnxTargets.ImportAsync(bucket, onUpload, c)),
             Http(pipeline, fault, "jobs", SemanticCases.Jobs),
+            Http(pipeline, fault, "models", _ => new SemanticCase("", [])),
+            Http(pipeline, fault, "model", SemanticCases.Model),
+            Http(pipeline, fault, "set-alias", SemanticCases.SetAlias),
+            Http(pipeline, fault, "rollback", SemanticCases.Rollback),
+            Http(pipeline, fault, "review", SemanticCases.Review),
             new("s3-event+on-upload", SemanticCases.S3Event, async c =>
             {
                 IReadOnlyList<ObjectCreated> uploads;
@@ -163,7 +168,7 @@ internal static class SemanticRun
             var request = new FunctionRequest
             {
                 Method = function.Method, Path = function.Route, Query = FunctionRequest.ParseQuery(c.Query), Body = c.Body,
-                RouteValues = c.Model is null ? FunctionRequest.Map([]) : FunctionRequest.Map([KeyValuePair.Create("model", c.Model)]),
+                RouteValues = FunctionRequest.Map((c.Model is null ? [] : new[] { KeyValuePair.Create("model", c.Model) }).Concat(c.Route ?? [])),
                 Headers = c.ContentType is null ? FunctionRequest.Map([]) : FunctionRequest.Map([KeyValuePair.Create("Content-Type", c.ContentType)]),
             };
             var response = await pipeline.InvokeAsync(function, request, CancellationToken.None).ConfigureAwait(false);

@@ -49,7 +49,7 @@ public sealed class CommandLineTests
         { "local", ["resize", "photos"], "--out" },
         { "local", ["format", "missing.json"], "no file 'missing.json'" },
         { "local", ["features", "missing.csv", "--spec", "spec.json"], "no file 'missing.csv'" },
-        { "trainer", [], "train, retrain, register or import-mlnet" },
+        { "trainer", [], "train, retrain, register, import-mlnet or models" },
         { "trainer", ["bogus"], "'bogus'" },
         { "trainer", ["train", "--data", "samples/penguins.csv"], "--spec" },
         { "trainer", ["train", "--data", "missing.csv", "--spec", "samples/penguins.model.json", "--model", "p"], "no file 'missing.csv'" },
