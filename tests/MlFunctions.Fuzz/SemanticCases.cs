@@ -431,7 +431,10 @@ internal static class SemanticCases
         }),
         v.Chance(0.8) ? "penguins" : v.Pick(ModelNames));
 
-    private static readonly string[] Aliases = ["staging", "champion", "previous", "Staging", "", "a-b", "staging\n", "..", "x/y", new string('s', 33), "🐧", "prod"];
+    /// <summary>The penguin model's real versions, set by the run: valid writes as well as hostile ones.</summary>
+    public static string[] KnownVersions { get; set; } = [];
+
+    private static readonly string[] Aliases = ["staging", "champion", "previous", "staging", "champion", "Staging", "", "a-b", "staging\n", "..", "x/y", new string('s', 33), "🐧", "prod"];
 
     /// <summary>The registry's writes: alias names, versions and reasons that are empty, huge, traversing, duplicated or oddly encoded.</summary>
     public static SemanticCase SetAlias(HostileValues v) => new("", VersionBody(v), v.Chance(0.8) ? "penguins" : v.Pick(ModelNames),
@@ -451,7 +454,7 @@ internal static class SemanticCases
         if (v.Chance(0.8))
         {
             json.WritePropertyName("version");
-            v.Maybe(json, () => json.WriteStringValue(v.Chance(0.5) ? v.Pick(ModelNames) : v.Text()));
+            v.Maybe(json, () => json.WriteStringValue(v.Chance(0.5) && KnownVersions.Length > 0 ? v.Pick(KnownVersions) : v.Chance(0.5) ? v.Pick(ModelNames) : v.Text()));
         }
         if (v.Chance(0.4))
         {

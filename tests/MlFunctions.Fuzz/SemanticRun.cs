@@ -32,7 +32,8 @@ internal static class SemanticRun
     public static async Task<bool> RunAsync(string bucketFolder, int cases, int seed, ISet<string> only, string findings)
     {
         var bucket = new LocalFolderStore(bucketFolder);
-        await Targets.TrainPenguinsAsync(bucket);
+        // Two versions (linear, then trees, the champion), so that the registry's writes have something to point at and roll back to.
+        SemanticCases.KnownVersions = [await Targets.TrainPenguinsAsync(bucket), await Targets.TrainPenguinsAsync(bucket, Core.Models.ModelSpec.Tree)];
         var limits = FunctionLimits.Azure;
         var graphs = new Onnx.OnnxGraphRunner();
         var models = new ModelCache(new ObjectModelStore(bucket), TimeSpan.FromMinutes(10), graphs: graphs);

@@ -44,8 +44,9 @@ internal static class Targets
     }
 
     /// <summary>The penguins model, trained into the fuzz run's bucket, so that predict has a champion.</summary>
-    public static Task TrainPenguinsAsync(IObjectStore bucket) =>
-        ModelPublisher.TrainAsync(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species" }, "penguins", bucket, promote: true, _ => { }, CancellationToken.None);
+    /// <summary>Trains and promotes a penguin species model; its version.</summary>
+    public static async Task<string> TrainPenguinsAsync(IObjectStore bucket, string trainer = ModelSpec.Linear) =>
+        (await ModelPublisher.TrainAsync(RepoPaths.Penguins, new ModelSpec { Task = ModelTask.Multiclass, Label = "Species", Trainer = trainer }, "penguins", bucket, promote: true, _ => { }, CancellationToken.None)).Result.Bundle.Version;
 
     private static FuzzTarget Http(FunctionPipeline pipeline, AsyncLocal<StrongBox<Exception?>> fault, string name, string query, byte[][] seeds, bool json, string? model = null)
     {
