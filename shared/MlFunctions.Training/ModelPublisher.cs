@@ -13,7 +13,7 @@ public static class ModelPublisher
         var store = new ObjectModelStore(bucket);
         var result = ModelTrainer.Train(data, spec, name, log);
         var bundle = result.Bundle with { Origin = new Core.Models.Bundle.ModelOrigin(Source: Path.GetFileName(data)) };
-        await store.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
+        await store.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken, result.Profile).ConfigureAwait(false);
         log($"Wrote {BucketLayout.Version(name, bundle.Version, "")}");
         var champion = await store.ReadChampionWithETagAsync(name, cancellationToken).ConfigureAwait(false);
         if (!promote && champion is not null)

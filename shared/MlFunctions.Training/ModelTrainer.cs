@@ -5,6 +5,7 @@ using MlFunctions.Core.Features;
 using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Bundle;
 using MlFunctions.Core.Models.Explanations;
+using MlFunctions.Core.Monitoring;
 using MlFunctions.Core.Tabular;
 
 namespace MlFunctions.Training;
@@ -62,7 +63,8 @@ public static class ModelTrainer
                 ["mlfunctions"] = typeof(ModelTrainer).Assembly.GetName().Version?.ToString() ?? "unknown",
             }),
         };
-        return new TrainingResult(bundle, ml, outcome.Model, outcome.Schema, taskData.TestFeatures, new HoldoutSet(table, test));
+        var profile = ProfileBuilder.Build(vectorizer, [.. table.Rows(train, vectorizer.Columns)], taskData.TrainFeatures);
+        return new TrainingResult(bundle, ml, outcome.Model, outcome.Schema, taskData.TestFeatures, new HoldoutSet(table, test), profile);
     }
 
     /// <summary>A spec proposed from the data file, without the label column.</summary>

@@ -1,13 +1,15 @@
 using Microsoft.ML;
 using MlFunctions.Core.Models.Bundle;
+using MlFunctions.Core.Monitoring;
 
 namespace MlFunctions.Training;
 
 /// <summary>A trained model: its bundle, ML.NET's model, and the holdout rows it was evaluated on.</summary>
 public sealed class TrainingResult
 {
-    internal TrainingResult(ModelBundle bundle, MLContext context, ITransformer model, DataViewSchema schema, float[][] holdoutFeatures, HoldoutSet holdout)
+    internal TrainingResult(ModelBundle bundle, MLContext context, ITransformer model, DataViewSchema schema, float[][] holdoutFeatures, HoldoutSet holdout, TrainingProfile profile)
     {
+        Profile = profile;
         Bundle = bundle;
         Context = context;
         Model = model;
@@ -17,6 +19,9 @@ public sealed class TrainingResult
     }
 
     public ModelBundle Bundle { get; }
+
+    /// <summary>The training rows' distribution, per column and per feature: what drift is measured against.</summary>
+    public TrainingProfile Profile { get; }
 
     public MLContext Context { get; }
 

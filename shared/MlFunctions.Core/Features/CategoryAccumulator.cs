@@ -33,6 +33,10 @@ internal sealed class CategoryAccumulator(int maxCategories)
             .Take(maxCategories).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray(),
     };
 
+    /// <summary>The <paramref name="k"/> most frequent values and their counts, most frequent first (ties by name).</summary>
+    public IEnumerable<(string Value, long Count)> Top(int k) =>
+        _counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(k).Select(kv => (kv.Key, kv.Value));
+
     private void Prune()
     {
         // Drop everything at or below the median count: amortised, each prune at least halves the table.

@@ -25,6 +25,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(ChampionPointer))]
 [JsonSerializable(typeof(ChampionChange))]
 [JsonSerializable(typeof(AliasPointer))]
+[JsonSerializable(typeof(Monitoring.TrainingProfile))]
 [JsonSerializable(typeof(Models.Registry.ModelList))]
 [JsonSerializable(typeof(Models.Registry.ModelDetails))]
 [JsonSerializable(typeof(Models.Registry.VersionRequest))]

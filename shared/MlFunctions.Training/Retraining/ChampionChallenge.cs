@@ -110,7 +110,7 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     {
         var result = await DownloadAsync(job, file => Task.FromResult(ModelTrainer.Train(file, job.Spec, job.Model, log, tag: job.JobId[..8])), cancellationToken).ConfigureAwait(false);
         var bundle = result.Bundle with { Origin = new ModelOrigin(job.JobId, job.Source, job.SourceETag) };
-        await _models.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken).ConfigureAwait(false);
+        await _models.WriteVersionAsync(bundle, result.ModelZip(), cancellationToken, result.Profile).ConfigureAwait(false);
         HoldoutSet? evalSet = null;
         return new Challenger(bundle.Version, bundle.Metrics, result.HoldoutLabels.Length,
             (version, ct) => ScoreChampionAsync(job.Model, version, result.Holdout, ct),

@@ -250,16 +250,11 @@ public abstract class PipelineScenarios(ITestOutputHelper output)
 
 public sealed class LocalFolderPipelineTests(ITestOutputHelper output) : PipelineScenarios(output), IDisposable
 {
-    private readonly List<string> _folders = [];
+    private readonly TempBucketFolders _buckets = new("mlf-pipeline-");
 
-    public void Dispose() => _folders.ForEach(f => Directory.Delete(f, recursive: true));
+    public void Dispose() => _buckets.Dispose();
 
-    protected override Task<IObjectStore> NewBucketAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("mlf-pipeline-").FullName;
-        _folders.Add(folder);
-        return Task.FromResult<IObjectStore>(new LocalFolderStore(folder));
-    }
+    protected override Task<IObjectStore> NewBucketAsync() => _buckets.NewAsync();
 }
 
 public sealed class S3rverPipelineTests(S3rverFixture s3, ITestOutputHelper output) : PipelineScenarios(output), IClassFixture<S3rverFixture>

@@ -224,16 +224,11 @@ public abstract class RegistryScenarios(ITestOutputHelper output)
 
 public sealed class LocalFolderRegistryTests(ITestOutputHelper output) : RegistryScenarios(output), IDisposable
 {
-    private readonly List<string> _folders = [];
+    private readonly TempBucketFolders _buckets = new("mlf-registry-");
 
-    public void Dispose() => _folders.ForEach(f => Directory.Delete(f, recursive: true));
+    public void Dispose() => _buckets.Dispose();
 
-    protected override Task<IObjectStore> NewBucketAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("mlf-registry-").FullName;
-        _folders.Add(folder);
-        return Task.FromResult<IObjectStore>(new LocalFolderStore(folder));
-    }
+    protected override Task<IObjectStore> NewBucketAsync() => _buckets.NewAsync();
 }
 
 public sealed class AzuriteRegistryTests(AzuriteFixture azurite, ITestOutputHelper output) : RegistryScenarios(output), IClassFixture<AzuriteFixture>

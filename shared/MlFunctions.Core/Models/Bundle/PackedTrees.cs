@@ -122,16 +122,17 @@ internal static class PackedTrees
     }
 }
 
-/// <summary>Writes an ensemble's trees as <see cref="PackedTrees"/>; reads them back from that string.</summary>
-internal sealed class PackedTreesConverter : JsonConverter<RegressionTreeData[]>
+/// <summary>A bundle value written as one base64 string of packed bytes, and read back from it.</summary>
+internal abstract class PackedConverter<T>(string what, Func<ReadOnlySpan<byte>, T> unpack, Func<T, byte[]> pack) : JsonConverter<T>
 {
-    public override RegressionTreeData[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String ? PackedTrees.Unpack(reader.GetBytesFromBase64())
-            : throw new JsonException("Expected the trees as one base64 string.");
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String ? unpack(reader.GetBytesFromBase64()) : throw new JsonException($"Expected {what} as one base64 string.");
 
-    public override void Write(Utf8JsonWriter writer, RegressionTreeData[] value, JsonSerializerOptions options) =>
-        writer.WriteBase64StringValue(PackedTrees.Pack(value));
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteBase64StringValue(pack(value));
 }
+
+/// <summary>Writes an ensemble's trees as <see cref="PackedTrees"/>; reads them back from that string.</summary>
+internal sealed class PackedTreesConverter() : PackedConverter<RegressionTreeData[]>("the trees", PackedTrees.Unpack, PackedTrees.Pack);
 
 /// <summary>Leaf counts as one base64 string of little-endian int32s (thousands of them read in microseconds, as trees are).</summary>
 internal static class PackedCounts
@@ -162,12 +163,4 @@ internal static class PackedCounts
 }
 
 /// <summary>Writes leaf counts as <see cref="PackedCounts"/>; reads them back from that string.</summary>
-internal sealed class PackedCountsConverter : JsonConverter<int[]>
-{
-    public override int[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String ? PackedCounts.Unpack(reader.GetBytesFromBase64())
-            : throw new JsonException("Expected the leaf counts as one base64 string.");
-
-    public override void Write(Utf8JsonWriter writer, int[] value, JsonSerializerOptions options) =>
-        writer.WriteBase64StringValue(PackedCounts.Pack(value));
-}
+internal sealed class PackedCountsConverter() : PackedConverter<int[]>("the leaf counts", PackedCounts.Unpack, PackedCounts.Pack);

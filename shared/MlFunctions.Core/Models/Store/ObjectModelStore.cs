@@ -40,6 +40,12 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         }
     }
 
+    public const string ProfileFile = "profile.json";
+
+    /// <summary>A version's training profile, or null when it has none (ONNX models, bundles from before profiles).</summary>
+    public async Task<Monitoring.TrainingProfile?> ReadProfileAsync(string model, string version, CancellationToken cancellationToken) =>
+        (await Objects.ReadJsonAsync(BucketLayout.Version(model, version, ProfileFile), CoreJsonContext.Web.TrainingProfile, cancellationToken).ConfigureAwait(false))?.Value;
+
     /// <summary>The most an ONNX graph may hold: it is loaded whole.</summary>
     public const long MaxGraphBytes = 1L << 30;
 
@@ -101,9 +107,13 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         await Objects.WriteJsonAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Manifest), manifest, CoreJsonContext.Web.OnnxManifest, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes a version's files; bundle.json goes last, so a version is never visible before it is whole.</summary>
-    public async Task WriteVersionAsync(ModelBundle bundle, byte[] modelZip, CancellationToken cancellationToken)
+    /// <summary>Writes a version's files (and its training profile, when given); bundle.json goes last, so a version is never visible before it is whole.</summary>
+    public async Task WriteVersionAsync(ModelBundle bundle, byte[] modelZip, CancellationToken cancellationToken, Monitoring.TrainingProfile? profile = null)
     {
+        if (profile is not null)
+        {
+            await Objects.WriteJsonAsync(BucketLayout.Version(bundle.Name, bundle.Version, ProfileFile), profile, CoreJsonContext.Web.TrainingProfile, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        }
         await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "model.zip"), modelZip, "application/zip", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
         await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "metrics.json"),
             JsonSerializer.SerializeToUtf8Bytes(bundle.Metrics, CoreJsonContext.Web.DictionaryStringDouble), ObjectStoreJson.ContentType, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
