@@ -109,6 +109,8 @@ public static class LocalHost
         app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapCatalog(pipeline);
+        // Captured traffic still queued is written when the host stops.
+        app.Lifetime.ApplicationStopping.Register(() => functions.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
             "MlFunctions serving {Functions} on {Address}",
             string.Join(", ", catalog.Functions.Select(f => $"{f.Method} {f.Route}")),

@@ -2,6 +2,7 @@ using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Monitoring;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Onnx;
@@ -26,7 +27,9 @@ public sealed class FunctionServices
         Bucket = bucket;
         Graphs = new OnnxGraphRunner();
         Models = new ModelCache(new ObjectModelStore(bucket), modelRefresh, graphs: Graphs);
-        Catalog = FunctionCatalog.Create(limits, Models, bucket);
+        // One capture writer an instance, named so that instances never write the same object.
+        Capture = new TrafficCapture(bucket, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
+        Catalog = FunctionCatalog.Create(limits, Models, bucket, Capture);
         Registration = new OnnxRegistration(limits, Graphs);
     }
 
@@ -37,6 +40,9 @@ public sealed class FunctionServices
     public ModelCache Models { get; }
 
     public FunctionCatalog Catalog { get; }
+
+    /// <summary>Predict's data capture (for models whose spec asks for it): hosts dispose it when they stop, which writes what is queued.</summary>
+    public TrafficCapture Capture { get; }
 
     /// <summary>ONNX Runtime, which serves ONNX models (and featurises images for the Trainer).</summary>
     public IGraphRunner Graphs { get; }

@@ -4,6 +4,7 @@ using MlFunctions.Core.Jobs;
 using MlFunctions.Core.Json;
 using MlFunctions.Core.Models.Registry;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Monitoring;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 
@@ -36,13 +37,14 @@ public sealed class FunctionCatalog
         Create(limits, new ModelCache(new ObjectModelStore(bucket), recheck), bucket);
 
     /// <summary>Every function, with predict serving from <paramref name="models"/> and jobs listed from <paramref name="bucket"/>.</summary>
-    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models, IObjectStore bucket)
+    /// <param name="capture">Where predict's captured records go (the host's one writer); null captures nothing.</param>
+    public static FunctionCatalog Create(FunctionLimits limits, ModelCache models, IObjectStore bucket, TrafficCapture? capture = null)
     {
         var registry = new ModelRegistry(new ObjectModelStore(bucket));
-        return new(limits, AllFunctions(limits, models, bucket, registry));
+        return new(limits, AllFunctions(limits, models, bucket, registry, capture));
     }
 
-    private static FunctionDescriptor[] AllFunctions(FunctionLimits limits, ModelCache models, IObjectStore bucket, ModelRegistry registry) =>
+    private static FunctionDescriptor[] AllFunctions(FunctionLimits limits, ModelCache models, IObjectStore bucket, ModelRegistry registry, TrafficCapture? capture) =>
     [
         new("resize", "POST", "/api/resize",
             "Image bytes to a resized image: fit contain, cover, fill or pad; jpeg, png or webp; EXIF orientation applied.",
@@ -58,7 +60,7 @@ public sealed class FunctionCatalog
             new FormatFunction(limits)),
         new("predict", "POST", "/api/predict/{model}",
             "JSON records to the predictions of a model's champion (or ?version=, ?alias=): labels and probabilities, or values; ?explain=true adds why.",
-            new PredictFunction(limits, models)),
+            new PredictFunction(limits, models, capture)),
         new("jobs", "GET", "/api/jobs/{model}",
             "A model's training jobs, newest first: queued, running, succeeded, not promoted, rejected or failed, with metrics and reasons.",
             new JobsFunction(bucket)),
@@ -77,6 +79,9 @@ public sealed class FunctionCatalog
         new("review", "POST", "/api/jobs/{model}/{job}/{decision}",
             "Admin: approves (promotes, unless the champion changed meanwhile) or rejects a job awaiting approval.",
             new ReviewFunction(new JobReview(registry)), Admin: true),
+        new("drift", "GET", "/api/drift/{model}",
+            "Captured traffic against the champion's training data: PSI and KS per column, the drifted ones named; the report is kept under monitoring/.",
+            new DriftFunction(new DriftMonitor(registry.Models))),
     ];
 
     public FunctionDescriptor? Find(string name) =>

@@ -6,6 +6,7 @@ using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Explanations;
 using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Monitoring;
 using MlFunctions.Core.Tabular;
 
 namespace MlFunctions.Core.Functions;
@@ -17,7 +18,8 @@ namespace MlFunctions.Core.Functions;
 /// An image in (Content-Type image/*), for an ONNX image model: its top-k labels, its embedding, or
 /// its boxes (in the image's pixels). Records to an ONNX records model go through its feature spec.
 /// </summary>
-public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : IHttpFunction
+/// <param name="capture">Where captured records go, when the model's spec asks for capture; null where the host captures nothing.</param>
+public sealed class PredictFunction(FunctionLimits limits, ModelCache models, TrafficCapture? capture = null) : IHttpFunction
 {
     public async Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken cancellationToken)
     {
@@ -56,6 +58,8 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
             FunctionLimits.Budget((long)records.Count * Math.Max(vectorizer.Width, vectorizer.Columns.Count), limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "explain", "explanation values");
         }
         var explanations = explain ? new Explanation[records.Count] : null;
+        var captureRate = capture is null ? 0 : (await models.GetSpecAsync(model, cancellationToken).ConfigureAwait(false))?.Capture?.Rate ?? 0;
+        var now = DateTimeOffset.UtcNow;
         var row = new JsonRecord(vectorizer.Columns);
         for (var i = 0; i < records.Count; i++)
         {
@@ -74,6 +78,10 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models) : 
             if (explanations is not null)
             {
                 explanations[i] = scorer.Explain(features, output);
+            }
+            if (captureRate > 0 && (captureRate >= 1 || Random.Shared.NextDouble() < captureRate))
+            {
+                capture!.Offer(bundle.Name, now, CaptureLines.Write(now, bundle.Version, records[i], vectorizer.Columns, predictions?[i].Label, values?[i]));
             }
         }
         return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values, Explanations: explanations), CoreJsonContext.Web.PredictResponse);

@@ -54,6 +54,12 @@ public sealed record ModelSpec
     /// <summary>auto (the default): a challenger that passes the gates is promoted; manual: its job waits in "awaiting approval" for an approve call.</summary>
     public string? Approval { get; init; }
 
+    /// <summary>Data capture: the share of predict's records (0 to 1) written to capture/&lt;model&gt;/ for drift monitoring.</summary>
+    public CaptureSpec? Capture { get; init; }
+
+    /// <summary>Drift monitoring's thresholds and window.</summary>
+    public DriftSpec? Drift { get; init; }
+
     public const string ManualApproval = "manual";
     public const int MaxEvalSetKey = 1024;
 
@@ -82,6 +88,10 @@ public sealed record ModelSpec
         Check(Approval is null or "auto" or ManualApproval, "approval", "must be auto or manual.");
         Check(EvalSet is null || (Task != ModelTask.ImageClassification && ValidKey(EvalSet)), "evalSet",
             Task == ModelTask.ImageClassification ? "image classifiers are compared on their holdout images only." : $"must be a key in the bucket ending in .csv, .jsonl, .ndjson or .parquet, at most {MaxEvalSetKey} characters, without '..'.");
+        Check(Capture is null || Capture.Rate is >= 0 and <= 1, "capture.rate", "must be a share from 0 to 1.");
+        Check(Drift?.Psi is null or (> 0 and <= 10), "drift.psi", "must be a number above 0 and at most 10.");
+        Check(Drift?.Ks is null or (> 0 and <= 1), "drift.ks", "must be a number above 0 and at most 1.");
+        Check(Drift?.Days is null or (>= 1 and <= 90), "drift.days", "must be from 1 to 90.");
         Check(Features?.Columns.Any(c => c.Name == Label) != true, "features", $"the label column '{Label}' cannot also be a feature.");
         Features?.Validate(fitted: false);
         return this;
@@ -105,3 +115,13 @@ public sealed record ModelSpec
         }
     }
 }
+
+/// <summary>What predict captures: <paramref name="Rate"/>, the share of records (1: every one).</summary>
+public sealed record CaptureSpec(double Rate);
+
+/// <summary>
+/// When a column has drifted: its PSI at or above <paramref name="Psi"/> (0.2 by default), or its KS
+/// statistic at or above <paramref name="Ks"/> (0.1) with a p-value under 0.01; over the last
+/// <paramref name="Days"/> days of captured traffic (7).
+/// </summary>
+public sealed record DriftSpec(double? Psi = null, double? Ks = null, int? Days = null);

@@ -11,6 +11,9 @@ public interface IModelStore
     /// <summary>The champion pointer, or null when the model has none (or does not exist).</summary>
     Task<ChampionPointer?> ReadChampionAsync(string model, CancellationToken cancellationToken);
 
+    /// <summary>models/&lt;model&gt;/spec.json, the spec retraining (and capture) follow, or null when there is none.</summary>
+    Task<ModelSpec?> ReadSpecAsync(string model, CancellationToken cancellationToken);
+
     /// <summary>The version a user-named alias (or previous) names, or null when it is not set.</summary>
     Task<string?> ReadAliasAsync(string model, string alias, CancellationToken cancellationToken);
 

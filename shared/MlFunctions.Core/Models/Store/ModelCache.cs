@@ -16,6 +16,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
     private readonly ConcurrentDictionary<string, Lazy<Task<ServedModel?>>> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Champion> _champions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Version, DateTimeOffset CheckedAt)> _aliases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ModelSpec? Spec, DateTimeOffset CheckedAt)> _specs = new(StringComparer.Ordinal);
 
     public IModelStore Store { get; } = store;
 
@@ -26,6 +27,27 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
     public async Task<BundleScorer> GetAsync(string model, string? version, CancellationToken cancellationToken) =>
         await GetModelAsync(model, version, cancellationToken).ConfigureAwait(false) as BundleScorer
             ?? throw ProblemType.UnsupportedMediaType.With($"Model '{model}' is an ONNX image model: send it an image (Content-Type image/*), not JSON records.", "model");
+
+    /// <summary>The model's spec (what capture and drift follow), re-read at most once per recheck interval; null when it has none or it is not valid.</summary>
+    public async Task<ModelSpec?> GetSpecAsync(string model, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        if (_specs.TryGetValue(model, out var known) && now - known.CheckedAt < recheck)
+        {
+            return known.Spec;
+        }
+        ModelSpec? spec;
+        try
+        {
+            spec = (await Store.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false))?.Validate();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ProblemException)
+        {
+            spec = null; // a broken spec turns capture off; retraining reports it
+        }
+        _specs[model] = (spec, now);
+        return spec;
+    }
 
     /// <summary>
     /// The version <paramref name="alias"/> names (champion: the champion; previous; or a user-named one

@@ -23,6 +23,9 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     public async Task<(ChampionPointer Pointer, string ETag)?> ReadChampionWithETagAsync(string model, CancellationToken cancellationToken) =>
         await Objects.ReadJsonAsync(BucketLayout.Champion(model), CoreJsonContext.Web.ChampionPointer, cancellationToken).ConfigureAwait(false);
 
+    public async Task<ModelSpec?> ReadSpecAsync(string model, CancellationToken cancellationToken) =>
+        (await Objects.ReadJsonAsync(BucketLayout.ModelSpec(model), CoreJsonContext.Web.ModelSpec, cancellationToken).ConfigureAwait(false))?.Value;
+
     public async Task<string?> ReadAliasAsync(string model, string alias, CancellationToken cancellationToken) => alias == "previous"
         ? (await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Previous
         : (await Objects.ReadJsonAsync(BucketLayout.Alias(model, alias), CoreJsonContext.Web.AliasPointer, cancellationToken).ConfigureAwait(false))?.Value.Version;

@@ -1,0 +1,12 @@
+namespace MlFunctions.Core.Monitoring;
+
+/// <summary>monitoring/&lt;model&gt;/&lt;timestamp&gt;.json: captured traffic against the champion's training profile, per column.</summary>
+public sealed record DriftReport(
+    string Model, string Version, DateTimeOffset At, DateTimeOffset From, long Records, int Files, bool Truncated,
+    double PsiThreshold, double KsThreshold, string[] Drifted, ColumnDrift[] Columns);
+
+/// <summary>
+/// One column: how many captured values it had, its missing rate then and now, the PSI over the
+/// training bins (missing values a bin of their own), and for numbers the KS statistic and its p-value.
+/// </summary>
+public sealed record ColumnDrift(string Name, string Kind, long Values, double MissingRate, double TrainingMissingRate, double Psi, double? Ks, double? PValue, bool Drifted);
