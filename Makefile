@@ -9,7 +9,7 @@ RID := linux-arm64
 endif
 
 FUNCTIONS := ResizeFunction TensorFunction FeaturesFunction FormatFunction PredictFunction JobsFunction \
-	ModelsFunction ModelFunction SetAliasFunction RollbackFunction ReviewFunction OnUploadFunction
+	ModelsFunction ModelFunction SetAliasFunction RollbackFunction ReviewFunction DriftFunction OnUploadFunction
 
 $(addprefix build-,$(FUNCTIONS)):
 	dotnet publish functions/MlFunctions.Aws -c Release -r $(RID) -o "$(ARTIFACTS_DIR)"
