@@ -1,3 +1,4 @@
+using MlFunctions.Aws;
 using MlFunctions.Aws.Events;
 using MlFunctions.Aws.Handlers;
 using MlFunctions.Composition;
@@ -39,7 +40,7 @@ try
     ILambdaHandler handler = name == OnUploadFunction.Name
         ? new OnUploadHandler(services.CreateOnUpload(), services.Bucket)
         : new HttpHandler(
-            new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}")),
+            new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}"), new EmbeddedMetrics(Console.Out)),
             catalog.Find(name) ?? throw new InvalidOperationException(
                 $"_HANDLER '{name}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}, {OnUploadFunction.Name}."));
     if (handler is HttpHandler)

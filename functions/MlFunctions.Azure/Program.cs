@@ -54,7 +54,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = null; // the pipeline refuses large bodies with problem+json
 });
 var app = builder.Build();
-var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name));
+var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name), new StructuredLogMetrics(Console.Out));
 // The host polls GET / until the handler answers: that is readiness.
 app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
 // Non-HTTP triggers: the host POSTs /{function} with {Data, Metadata}.

@@ -46,7 +46,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = null; // the pipeline refuses large bodies with problem+json
 });
 var app = builder.Build();
-var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name));
+var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name), new StructuredLogMetrics(Console.Out));
 var route = function is null ? null : new TargetRoute(function);
 var onUpload = function is null ? services.CreateOnUpload() : null;
 app.Run(async context =>

@@ -1,3 +1,4 @@
+using MlFunctions.Core.Monitoring;
 using System.Globalization;
 using MlFunctions.Composition;
 using MlFunctions.Core.Contract;
@@ -102,12 +103,14 @@ public static class LocalHost
                 OnnxTraining.FromOutput(functions.Graphs, functions.Registration, functions.Limits));
         });
         var app = builder.Build();
+        var metrics = new PrometheusMetrics(functions.Capture);
         var pipeline = new FunctionPipeline(catalog, (name, fault) =>
-            app.Logger.LogError(fault, "Function {Function} failed", name));
+            app.Logger.LogError(fault, "Function {Function} failed", name), metrics);
 
         apiKey?.Register(app);
         app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), PrometheusMetrics.ContentType));
         app.MapCatalog(pipeline);
         // Captured traffic still queued is written when the host stops.
         app.Lifetime.ApplicationStopping.Register(() => functions.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));

@@ -4,13 +4,27 @@ namespace MlFunctions.Core.Contract;
 
 /// <summary>
 /// The one path every adapter calls: enforces the body limit, runs the function, and turns every
-/// failure into problem+json so that no exception or stack trace reaches a client.
+/// failure into problem+json so that no exception or stack trace reaches a client. Each answer is
+/// reported to <c>metrics</c> (function, status, latency, model version) when the host has a sink.
 /// </summary>
-public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exception>? onFault = null)
+public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exception>? onFault = null, Monitoring.IFunctionMetrics? metrics = null)
 {
     public FunctionCatalog Catalog { get; } = catalog;
 
     public async Task<FunctionResponse> InvokeAsync(FunctionDescriptor function, FunctionRequest request, CancellationToken cancellationToken)
+    {
+        if (metrics is null)
+        {
+            return await AnswerAsync(function, request, cancellationToken).ConfigureAwait(false);
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var response = await AnswerAsync(function, request, cancellationToken).ConfigureAwait(false);
+        metrics.Record(function.Name, response.Status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            response.Headers.GetValueOrDefault(Monitoring.Outcomes.ModelVersionHeader));
+        return response;
+    }
+
+    private async Task<FunctionResponse> AnswerAsync(FunctionDescriptor function, FunctionRequest request, CancellationToken cancellationToken)
     {
         if (!string.Equals(request.Method, function.Method, StringComparison.OrdinalIgnoreCase))
         {

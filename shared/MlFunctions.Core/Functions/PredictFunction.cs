@@ -42,7 +42,7 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models, Tr
                 throw ProblemType.InvalidParameter.With($"Explanations are for models trained here (bundles); '{onnx.Name}' is an ONNX graph.", "explain");
             }
             var (onnxPredictions, onnxValues) = onnx.Predict(records, body.TopK, body.Threshold, limits);
-            return FunctionResponse.Json(new PredictResponse(onnx.Name, onnx.Version, onnx.Task, onnxPredictions, onnxValues), CoreJsonContext.Web.PredictResponse);
+            return Versioned(FunctionResponse.Json(new PredictResponse(onnx.Name, onnx.Version, onnx.Task, onnxPredictions, onnxValues), CoreJsonContext.Web.PredictResponse), onnx.Version);
         }
         var scorer = (BundleScorer)served;
         var bundle = scorer.Bundle;
@@ -84,8 +84,12 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models, Tr
                 capture!.Offer(bundle.Name, now, CaptureLines.Write(now, bundle.Version, records[i], vectorizer.Columns, predictions?[i].Label, values?[i]));
             }
         }
-        return FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values, Explanations: explanations), CoreJsonContext.Web.PredictResponse);
+        return Versioned(FunctionResponse.Json(new PredictResponse(bundle.Name, bundle.Version, bundle.Task, predictions, values, Explanations: explanations), CoreJsonContext.Web.PredictResponse), bundle.Version);
     }
+
+    /// <summary>The answer with the version that gave it in a header, for metrics and for clients.</summary>
+    private static FunctionResponse Versioned(FunctionResponse response, string version) =>
+        new() { Status = response.Status, ContentType = response.ContentType, Body = response.Body, Headers = new Dictionary<string, string> { [Outcomes.ModelVersionHeader] = version } };
 
     /// <summary>The version asked for: pinned by ?version=, named by ?alias= (not both), or the champion.</summary>
     private async Task<ServedModel> ServedAsync(string model, Parameters parameters, CancellationToken cancellationToken)
@@ -114,8 +118,8 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models, Tr
             throw ProblemType.UnsupportedMediaType.With($"Model '{model}' scores JSON records (Content-Type application/json), not images.", "model");
         }
         var answer = onnx.Predict(MultipartForm.SingleImage(request), parameters.Int("topK", 1, int.MaxValue), parameters.Float("threshold"), limits);
-        return FunctionResponse.Json(
+        return Versioned(FunctionResponse.Json(
             new PredictResponse(onnx.Name, onnx.Version, onnx.Task, answer.Prediction is null ? null : [answer.Prediction], Embedding: answer.Embedding, Detections: answer.Detections),
-            CoreJsonContext.Web.PredictResponse);
+            CoreJsonContext.Web.PredictResponse), onnx.Version);
     }
 }

@@ -83,6 +83,45 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_answer_logs_one_line_of_embedded_metric_format_that_cloudwatch_would_accept()
+    {
+        await _emulator.InvokeAsync(HttpEvent(Photo, "width=32"));
+        await _emulator.InvokeAsync(HttpEvent("not an image"u8.ToArray(), "width=10"));
+
+        var emf = await Eventually.Async(() => Task.FromResult(_bootstrap.Output.Where(l => l.Contains("\"_aws\"", StringComparison.Ordinal)).ToArray() is { Length: >= 2 } lines ? lines : null),
+            "two EMF lines", TimeSpan.FromSeconds(10));
+        var outcomes = new List<string>();
+        foreach (var line in emf)
+        {
+            var root = JsonDocument.Parse(line).RootElement;
+            // The specification's required members: _aws.Timestamp (epoch milliseconds) and CloudWatchMetrics,
+            // each directive with a Namespace, Dimensions (arrays of member names, at most 30) and Metrics
+            // (a Name, a known Unit); every dimension a string member and every metric a number member of the root.
+            var aws = root.GetProperty("_aws");
+            Assert.InRange(aws.GetProperty("Timestamp").GetInt64(), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            foreach (var directive in aws.GetProperty("CloudWatchMetrics").EnumerateArray())
+            {
+                Assert.False(string.IsNullOrWhiteSpace(directive.GetProperty("Namespace").GetString()));
+                foreach (var set in directive.GetProperty("Dimensions").EnumerateArray())
+                {
+                    Assert.InRange(set.GetArrayLength(), 1, 30);
+                    Assert.All(set.EnumerateArray(), d => Assert.Equal(JsonValueKind.String, root.GetProperty(d.GetString()!).ValueKind));
+                }
+                Assert.InRange(directive.GetProperty("Metrics").GetArrayLength(), 1, 100);
+                foreach (var metric in directive.GetProperty("Metrics").EnumerateArray())
+                {
+                    Assert.Equal(JsonValueKind.Number, root.GetProperty(metric.GetProperty("Name").GetString()!).ValueKind);
+                    Assert.Contains(metric.GetProperty("Unit").GetString(), new[] { "Milliseconds", "Count", "Seconds", "Bytes", "None" });
+                }
+            }
+            Assert.Equal("resize", root.GetProperty("Function").GetString());
+            outcomes.Add(root.GetProperty("Outcome").GetString()!);
+        }
+        Assert.Contains("2xx", outcomes);
+        Assert.Contains("4xx", outcomes);
+    }
+
+    [Fact]
     public async Task A_body_marked_base64_that_is_not_is_an_invalid_event_named_as_such()
     {
         var request = HttpEvent(Photo, "width=32").Replace("\"body\":\"", "\"body\":\"*not base64*", StringComparison.Ordinal);
