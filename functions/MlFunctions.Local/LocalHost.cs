@@ -108,7 +108,18 @@ public static class LocalHost
             app.Logger.LogError(fault, "Function {Function} failed", name), metrics);
 
         apiKey?.Register(app);
-        app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
+        var page = new Page.HomePage(catalog, pipeline, bucket);
+        // Browsers get the page; clients asking for JSON (or anything else) the catalog, as before.
+        app.MapGet("/", (RequestDelegate)(async context =>
+        {
+            if (Page.HomePage.Wanted(context.Request.Headers.Accept.ToString()))
+            {
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(await page.RenderAsync(context.RequestAborted).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+            await HttpTranslation.Write(catalog.Describe(), context).ConfigureAwait(false);
+        }));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), PrometheusMetrics.ContentType));
         app.MapCatalog(pipeline);

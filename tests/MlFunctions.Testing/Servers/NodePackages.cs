@@ -1,7 +1,7 @@
 namespace MlFunctions.Testing.Servers;
 
 /// <summary>
-/// The npm packages of tests/servers (azurite, s3rver, onnxruntime-node). .ci/run installs them; a test run that finds
+/// The npm packages of tests/servers (azurite, s3rver, onnxruntime-node, playwright-core). .ci/run installs them; a test run that finds
 /// them missing installs them once (npm ci), under a file lock, since test assemblies run in parallel.
 /// </summary>
 public static class NodePackages
@@ -16,7 +16,7 @@ public static class NodePackages
         try
         {
             using var lockFile = await LockAsync();
-            if (new[] { "s3rver", "azurite", "onnxruntime-node" }.All(package => Directory.Exists(Path.Combine(Folder, "node_modules", package))))
+            if (new[] { "s3rver", "azurite", "onnxruntime-node", "playwright-core" }.All(package => Directory.Exists(Path.Combine(Folder, "node_modules", package))))
             {
                 return;
             }
