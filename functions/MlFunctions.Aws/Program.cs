@@ -43,7 +43,8 @@ try
             new FunctionPipeline(catalog, (fn, fault) => JsonLog.Write("ERROR", $"{fn} failed: {fault.GetType().Name}: {fault.Message}"), new EmbeddedMetrics(Console.Out)),
             catalog.Find(name) ?? throw new InvalidOperationException(
                 $"_HANDLER '{name}' is not a function; the catalog has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}, {OnUploadFunction.Name}."));
-    if (handler is HttpHandler)
+    handler = handler is HttpHandler http && name == "drift" ? new DriftHandler(http, services.CreateDriftJobs()) : handler;
+    if (handler is HttpHandler or DriftHandler)
     {
         // The serializer's metadata for API Gateway events and answers, built while the first event is awaited.
         ThreadPool.UnsafeQueueUserWorkItem(static _ => AwsJsonContext.Default.Prepare(), null);

@@ -14,7 +14,8 @@ public sealed record Binding(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Route = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Path = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Connection = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DataType = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DataType = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schedule = null);
 
 public sealed record FunctionDefinition(Binding[] Bindings);
 
@@ -49,6 +50,12 @@ public static class FunctionJson
         new Binding("eventGridTrigger", "in", "event"),
     ]);
 
+    /// <summary>The drift job every hour (NCRONTAB, at minute 0): drift for every model that captures traffic.</summary>
+    public static FunctionDefinition DriftSchedule() => new(
+    [
+        new Binding("timerTrigger", "in", "timer", Schedule: "0 0 * * * *"),
+    ]);
+
     /// <summary>
     /// The Event Grid subscription's subject filters for on-upload (StringBeginsWith on subject): its
     /// input prefixes in <paramref name="container"/>, so that what on-upload writes (processed/, jobs/,
@@ -71,6 +78,7 @@ public static class FunctionJson
         {
             Write(folder, trigger.Name, EventGridTrigger());
         }
+        Write(folder, DriftScheduleEndpoint.Name, DriftSchedule());
     }
 
     private static void Write(string folder, string name, FunctionDefinition definition)

@@ -60,6 +60,8 @@ app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Descr
 // Non-HTTP triggers: the host POSTs /{function} with {Data, Metadata}.
 var onUpload = services.CreateOnUpload();
 app.MapPost("/" + OnUploadFunction.Name, (RequestDelegate)(context => OnUploadEndpoint.HandleAsync(context, onUpload, services.Bucket, app.Logger)));
+var drift = services.CreateDriftJobs();
+app.MapPost("/" + DriftScheduleEndpoint.Name, (RequestDelegate)(context => DriftScheduleEndpoint.HandleAsync(context, drift, app.Logger)));
 // enableForwardingHttpRequest: the host forwards /api/... requests unchanged.
 app.MapCatalog(pipeline);
 await app.RunAsync();

@@ -58,6 +58,9 @@ public sealed class FunctionServices
     public static FunctionServices Create(Func<string, string?> setting, FunctionLimits platform, IObjectStore bucket, TimeSpan? modelRefresh = null) =>
         new(setting, FunctionLimits.FromSettings(setting, platform), bucket, modelRefresh ?? TimeSpan.FromSeconds(10));
 
+    /// <summary>The drift job, for a platform's schedule (every model that captures traffic).</summary>
+    public DriftJobs CreateDriftJobs() => new(Limits, Bucket);
+
     /// <summary>The on-upload function with the image variants of MLF_IMAGE_VARIANTS; <paramref name="progress"/> hears long work (a large batch).</summary>
     public OnUploadFunction CreateOnUpload(Action<string>? progress = null) =>
         new(Limits, Models, ImageVariant.Parse(_setting("MLF_IMAGE_VARIANTS"), Limits), progress: progress);

@@ -113,20 +113,7 @@ internal sealed class HomePage(FunctionCatalog catalog, FunctionPipeline pipelin
     /// <summary>The newest drift report: per column a bar of its PSI against the threshold.</summary>
     private async Task DriftAsync(StringBuilder html, string model, CancellationToken cancellationToken)
     {
-        string? newest = null;
-        await foreach (var key in bucket.ListAsync($"monitoring/{model}/", cancellationToken).ConfigureAwait(false))
-        {
-            newest = key.EndsWith(".json", StringComparison.Ordinal) ? key : newest;
-        }
-        DriftReport? report = null;
-        try
-        {
-            report = newest is null ? null : (await bucket.ReadJsonAsync(newest, CoreJsonContext.Web.DriftReport, cancellationToken).ConfigureAwait(false))?.Value;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
-        {
-            report = null;
-        }
+        var report = (await DriftMonitor.NewestAsync(bucket, model, cancellationToken).ConfigureAwait(false))?.Report;
         if (report is null)
         {
             return;

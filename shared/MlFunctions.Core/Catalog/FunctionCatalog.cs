@@ -27,7 +27,7 @@ public sealed class FunctionCatalog
     public IReadOnlyList<StorageTrigger> Triggers { get; } =
     [
         new(OnUploadFunction.Name, OnUploadFunction.Prefixes, null, "adapters",
-            "Routes a new object by prefix: images to processed variants, training CSVs to validated jobs, batch CSVs to predictions."),
+            "Routes a new object by prefix: images to processed variants, training CSVs to validated jobs, batch CSVs to predictions, capture files to the drift job."),
         new("retrain", [BucketLayout.Jobs], BucketLayout.JobSuffix, "trainer",
             "Runs a training job: trains, scores challenger and champion on the same holdout, promotes only a better model."),
     ];
@@ -81,7 +81,7 @@ public sealed class FunctionCatalog
             new ReviewFunction(new JobReview(registry)), Admin: true),
         new("drift", "GET", "/api/drift/{model}",
             "Captured traffic against the champion's training data: PSI and KS per column, the drifted ones named; the report is kept under monitoring/.",
-            new DriftFunction(new DriftMonitor(registry.Models))),
+            new DriftFunction(new DriftJobs(limits, bucket))),
     ];
 
     public FunctionDescriptor? Find(string name) =>

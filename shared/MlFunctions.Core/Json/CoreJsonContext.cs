@@ -27,6 +27,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(AliasPointer))]
 [JsonSerializable(typeof(Monitoring.TrainingProfile))]
 [JsonSerializable(typeof(Monitoring.DriftReport))]
+[JsonSerializable(typeof(Monitoring.DriftReport[]))]
 [JsonSerializable(typeof(Models.Registry.ModelList))]
 [JsonSerializable(typeof(Models.Registry.ModelDetails))]
 [JsonSerializable(typeof(Models.Registry.VersionRequest))]

@@ -92,6 +92,7 @@ public sealed record ModelSpec
         Check(Drift?.Psi is null or (> 0 and <= 10), "drift.psi", "must be a number above 0 and at most 10.");
         Check(Drift?.Ks is null or (> 0 and <= 1), "drift.ks", "must be a number above 0 and at most 1.");
         Check(Drift?.Days is null or (>= 1 and <= 90), "drift.days", "must be from 1 to 90.");
+        Check(Drift?.Minutes is null or (>= 1 and <= 10_080), "drift.minutes", "must be from 1 to 10080 (a week).");
         Check(Features?.Columns.Any(c => c.Name == Label) != true, "features", $"the label column '{Label}' cannot also be a feature.");
         Features?.Validate(fitted: false);
         return this;
@@ -122,6 +123,8 @@ public sealed record CaptureSpec(double Rate);
 /// <summary>
 /// When a column has drifted: its PSI at or above <paramref name="Psi"/> (0.2 by default), or its KS
 /// statistic at or above <paramref name="Ks"/> (0.1) with a p-value under 0.01; over the last
-/// <paramref name="Days"/> days of captured traffic (7).
+/// <paramref name="Days"/> days of captured traffic (7). New capture files start the drift job at most
+/// once per <paramref name="Minutes"/> (60); with <paramref name="Retrain"/>, drift queues a retraining
+/// job on the model's latest training data.
 /// </summary>
-public sealed record DriftSpec(double? Psi = null, double? Ks = null, int? Days = null);
+public sealed record DriftSpec(double? Psi = null, double? Ks = null, int? Days = null, int? Minutes = null, bool? Retrain = null);

@@ -47,9 +47,36 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
             ? Compare(column, trained, cells[c], psiThreshold, ksThreshold) : null).OfType<ColumnDrift>().ToArray();
         var report = new DriftReport(model, champion.Version, now, from, records, files, truncated, psiThreshold, ksThreshold,
             [.. drift.Where(d => d.Drifted).Select(d => d.Name)], drift);
-        await models.Objects.WriteJsonAsync($"monitoring/{model}/{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.json", report,
-            CoreJsonContext.Web.DriftReport, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
         return report;
+    }
+
+    /// <summary>Keeps a report: monitoring/&lt;model&gt;/&lt;timestamp&gt;.json.</summary>
+    public async Task<string> WriteAsync(DriftReport report, CancellationToken cancellationToken)
+    {
+        var key = $"{ReportPrefix(report.Model)}{report.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.json";
+        await models.Objects.WriteJsonAsync(key, report, CoreJsonContext.Web.DriftReport, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        return key;
+    }
+
+    public static string ReportPrefix(string model) => $"monitoring/{ModelNames.Check(model, "model")}/";
+
+    /// <summary>The newest report of <paramref name="model"/> and its key, or null when drift has not run (or its report is unreadable).</summary>
+    public static async Task<(DriftReport Report, string Key)?> NewestAsync(IObjectStore bucket, string model, CancellationToken cancellationToken)
+    {
+        string? newest = null;
+        await foreach (var key in bucket.ListAsync(ReportPrefix(model), cancellationToken).ConfigureAwait(false))
+        {
+            newest = key.EndsWith(".json", StringComparison.Ordinal) ? key : newest;
+        }
+        try
+        {
+            return newest is not null && await bucket.ReadJsonAsync(newest, CoreJsonContext.Web.DriftReport, cancellationToken).ConfigureAwait(false) is { } read
+                ? (read.Value, newest) : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A column's captured values against its training profile.</summary>

@@ -16,13 +16,14 @@ public sealed class OnUploadFunction
     public const string Name = "on-upload";
 
     /// <summary>The prefixes on-upload is triggered by; deployment files are checked against them.</summary>
-    public static readonly string[] Prefixes = [BucketLayout.IncomingImages, BucketLayout.Training, BucketLayout.Batch, BucketLayout.Imports];
+    public static readonly string[] Prefixes = [BucketLayout.IncomingImages, BucketLayout.Training, BucketLayout.Batch, BucketLayout.Imports, Monitoring.TrafficCapture.Prefix];
 
     private readonly FunctionLimits _limits;
     private readonly ImageUploads _images;
     private readonly TrainingUploads _training;
     private readonly BatchUploads _batch;
     private readonly ModelImports _imports;
+    private readonly Func<IObjectStore, DriftJobs> _drift;
 
     /// <param name="progress">Where long work (a large batch) reports how far it has got.</param>
     public OnUploadFunction(FunctionLimits limits, ModelCache models, IReadOnlyList<ImageVariant> variants, TimeProvider? clock = null, Action<string>? progress = null)
@@ -33,6 +34,8 @@ public sealed class OnUploadFunction
         _training = new TrainingUploads(limits, clock);
         _batch = new BatchUploads(limits, models, clock, progress);
         _imports = new ModelImports(limits, models, clock);
+        var time = clock;
+        _drift = store => new DriftJobs(limits, store, time);
     }
 
     public Task<UploadOutcome> HandleAsync(ObjectCreated upload, IObjectStore store, CancellationToken cancellationToken)
@@ -53,7 +56,8 @@ public sealed class OnUploadFunction
             ["training", var model, var file] when (TableFiles.FormatOf(file) is not null || IsZip(file)) && IsModel(model) => _training.HandleAsync(store, upload, model, TableFiles.FormatOf(file), cancellationToken),
             ["batch", var model, var file] when TableFiles.FormatOf(file) is { } format && IsModel(model) => _batch.HandleAsync(store, upload.Key, model, file, format, cancellationToken),
             ["imports", var model, var file] when IsImportManifest(file) && IsModel(model) => _imports.HandleAsync(store, upload.Key, model, file[..^".json".Length], cancellationToken),
-            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, $"not under incoming/images/, training/<model>/ (as {TableFiles.Extensions}, or a .zip of label folders) or batch/<model>/ as {TableFiles.Extensions}, or imports/<model>/*.json")),
+            ["capture", var model, _, var file] when file.EndsWith(".jsonl", StringComparison.Ordinal) && IsModel(model) => _drift(store).OnCaptureAsync(upload.Key, model, cancellationToken),
+            _ => Task.FromResult(UploadOutcome.Ignored(upload.Key, $"not under incoming/images/, training/<model>/ (as {TableFiles.Extensions}, or a .zip of label folders) or batch/<model>/ as {TableFiles.Extensions}, imports/<model>/*.json, or capture/<model>/<day>/*.jsonl")),
         };
     }
 

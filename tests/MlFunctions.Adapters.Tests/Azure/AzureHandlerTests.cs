@@ -66,7 +66,10 @@ public sealed class AzureHandlerTests : IAsyncLifetime
             Assert.Equal("eventGridTrigger", onUpload.GetProperty("type").GetString());
             Assert.Equal("in", onUpload.GetProperty("direction").GetString());
             Assert.False(onUpload.TryGetProperty("dataType", out _));
-            Assert.Equal(TestCatalog.Instance.Functions.Count + 1, Directory.GetDirectories(folder).Length);
+            // The hourly drift job: a timer trigger the handler serves at POST /drift-schedule.
+            var timer = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "drift-schedule", "function.json"))).RootElement.GetProperty("bindings")[0];
+            Assert.Equal(("timerTrigger", "0 0 * * * *"), (timer.GetProperty("type").GetString(), timer.GetProperty("schedule").GetString()));
+            Assert.Equal(TestCatalog.Instance.Functions.Count + 2, Directory.GetDirectories(folder).Length);
         }
         finally
         {

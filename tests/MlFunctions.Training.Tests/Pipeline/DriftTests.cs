@@ -96,6 +96,51 @@ public sealed class DriftTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task New_capture_files_start_drift_once_per_interval_alert_the_model_and_queue_retraining()
+    {
+        var (catalog, capture, bucket) = await SetUpAsync();
+        await bucket.WriteAsync(BucketLayout.ModelSpec("penguins"), """{"task": "multiclass", "label": "Species", "capture": {"rate": 1}, "drift": {"minutes": 30, "retrain": true}}"""u8.ToArray(), "application/json", WriteCondition.Always, CancellationToken.None);
+        await bucket.WriteAsync("training/penguins/2026-11.csv", await File.ReadAllBytesAsync(RepoPaths.Penguins), "text/csv", WriteCondition.Always, CancellationToken.None);
+        var shifted = Records(r => { r["Body Mass (g)"] = r["Body Mass (g)"] is double mass ? mass + 1500 : null; return r; });
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the cache re-reads the spec within a second
+        foreach (var batch in shifted.Chunk(50))
+        {
+            await InvokeAsync(catalog, "predict", $$"""{"records": [{{string.Join(',', batch)}}]}""");
+        }
+        await capture.DisposeAsync();
+        var files = new List<string>();
+        await foreach (var key in bucket.ListAsync("capture/penguins/", CancellationToken.None))
+        {
+            files.Add(key);
+        }
+        Assert.NotEmpty(files);
+        var onUpload = new Core.Uploads.OnUploadFunction(FunctionLimits.Default, new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero), []);
+
+        // The platform delivers each capture file's event: the first runs drift, the rest find it fresh.
+        var outcomes = new List<Core.Uploads.UploadOutcome>();
+        foreach (var key in files.Concat(files))
+        {
+            outcomes.Add(await onUpload.HandleAsync(new ObjectCreated(bucket.Bucket, key, 1, null), bucket, CancellationToken.None));
+        }
+
+        output.WriteLine(string.Join('\n', outcomes.Select(o => $"{o.Key}: {o.Result}: {o.Detail}")));
+        Assert.Single(outcomes, o => o.Result == Core.Uploads.UploadResults.Processed);
+        Assert.Contains("drifted: Body Mass (g)", outcomes[0].Detail);
+        Assert.All(outcomes.Skip(1), o => Assert.Contains("drift ran at", o.Detail));
+        var details = await InvokeAsync(catalog, "model");
+        var drift = details.GetProperty("drift");
+        Assert.True(drift.GetProperty("alert").GetBoolean());
+        Assert.Equal(["Body Mass (g)"], drift.GetProperty("drifted").EnumerateArray().Select(d => d.GetString()));
+        Assert.Contains("retraining on training/penguins/2026-11.csv: queued", drift.GetProperty("retraining").GetString());
+        var jobs = new List<string>();
+        await foreach (var key in bucket.ListAsync("jobs/penguins/", CancellationToken.None))
+        {
+            jobs.Add(key);
+        }
+        Assert.Single(jobs, k => k.EndsWith(BucketLayout.JobSuffix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_full_capture_queue_drops_lines_and_never_an_answer()
     {
         var (catalog, capture, _) = await SetUpAsync(capacity: 5);

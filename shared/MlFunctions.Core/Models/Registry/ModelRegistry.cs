@@ -86,7 +86,10 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
         // Names order versions to the second; their creation times order those of the same second.
         cards = [.. cards.OrderByDescending(c => c.CreatedAt ?? DateTimeOffset.MinValue).ThenByDescending(c => c.Version, StringComparer.Ordinal)];
         var task = champion?.Task ?? cards.FirstOrDefault(c => c.Version == champion?.Version)?.Task ?? cards.FirstOrDefault()?.Task;
-        return new ModelDetails(model, task, aliases, [.. cards], versions.Count > limit, history);
+        var drift = await Monitoring.DriftMonitor.NewestAsync(Objects, model, cancellationToken).ConfigureAwait(false) is { } newest
+            ? new Monitoring.DriftSummary(newest.Report.At, newest.Report.Version, newest.Report.Records, newest.Report.Drifted, newest.Report.Drifted.Length > 0, newest.Key, newest.Report.Retraining)
+            : null;
+        return new ModelDetails(model, task, aliases, [.. cards], versions.Count > limit, history, drift);
     }
 
     /// <summary>The version an alias names, or null when the alias is not set.</summary>

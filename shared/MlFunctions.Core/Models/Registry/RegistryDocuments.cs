@@ -13,7 +13,8 @@ public sealed record ModelSummary(string Model, string? Task, string? Champion, 
 /// first (at most the limit asked for; <paramref name="More"/> when there are older ones), and the
 /// history of champion changes, newest first.
 /// </summary>
-public sealed record ModelDetails(string Model, string? Task, Dictionary<string, string> Aliases, VersionCard[] Versions, bool More, ChampionChange[] History);
+/// <remarks><paramref name="Drift"/>: the newest drift report in short (an alert while columns have drifted); null before drift has run.</remarks>
+public sealed record ModelDetails(string Model, string? Task, Dictionary<string, string> Aliases, VersionCard[] Versions, bool More, ChampionChange[] History, Monitoring.DriftSummary? Drift = null);
 
 /// <summary>
 /// One version and its lineage: how it was trained (or registered), on what, by which job from which

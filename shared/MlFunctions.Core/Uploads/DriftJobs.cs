@@ -1,0 +1,98 @@
+using System.Globalization;
+using MlFunctions.Core.Contract;
+using MlFunctions.Core.Models.Store;
+using MlFunctions.Core.Monitoring;
+using MlFunctions.Core.Storage;
+using MlFunctions.Core.Tabular;
+
+namespace MlFunctions.Core.Uploads;
+
+/// <summary>
+/// The drift job and what follows it, however it is started (on demand, on a schedule, or by new capture
+/// files, at most once per the spec's drift.minutes): the report is computed, and when columns have
+/// drifted and the spec says retrain, a retraining job is queued on the model's latest training data
+/// (validated as an upload is, with its own job id); then the report is kept.
+/// </summary>
+public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimeProvider? clock = null)
+{
+    public const int DefaultMinutes = 60;
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ObjectModelStore _models = new(bucket);
+
+    public async Task<DriftReport> RunAsync(string model, int? days, CancellationToken cancellationToken)
+    {
+        var report = await new DriftMonitor(_models, _clock).RunAsync(model, days, cancellationToken).ConfigureAwait(false);
+        if (report.Drifted.Length > 0 && (await _models.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false))?.Drift?.Retrain == true)
+        {
+            report = report with { Retraining = await RetrainAsync(model, report, cancellationToken).ConfigureAwait(false) };
+        }
+        await new DriftMonitor(_models, _clock).WriteAsync(report, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>A new capture file: the drift job, unless it ran within the spec's drift.minutes (so a burst of files starts it once).</summary>
+    internal async Task<UploadOutcome> OnCaptureAsync(string key, string model, CancellationToken cancellationToken)
+    {
+        var spec = await _models.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false);
+        var every = TimeSpan.FromMinutes(spec?.Drift?.Minutes ?? DefaultMinutes);
+        if (await DriftMonitor.NewestAsync(bucket, model, cancellationToken).ConfigureAwait(false) is { } newest && _clock.GetUtcNow() - newest.Report.At < every)
+        {
+            return UploadOutcome.Ignored(key, $"drift ran at {newest.Report.At:u}; it runs again on new traffic after {newest.Report.At + every:u}");
+        }
+        try
+        {
+            var report = await RunAsync(model, null, cancellationToken).ConfigureAwait(false);
+            var drifted = report.Drifted.Length == 0 ? "nothing drifted" : $"drifted: {string.Join(", ", report.Drifted)}";
+            return new UploadOutcome(key, "drift", UploadResults.Processed, $"{report.Records:N0} records against {report.Version}: {drifted}{(report.Retraining is null ? "" : "; " + report.Retraining)}", []);
+        }
+        catch (ProblemException e)
+        {
+            return UploadOutcome.Ignored(key, e.Message);
+        }
+    }
+
+    /// <summary>Every model whose spec captures traffic, drift run for each (the scheduled job).</summary>
+    public async Task<IReadOnlyList<DriftReport>> RunScheduledAsync(CancellationToken cancellationToken)
+    {
+        var reports = new List<DriftReport>();
+        foreach (var model in (await new Models.Registry.ModelRegistry(_models).ListAsync(cancellationToken).ConfigureAwait(false)).Models)
+        {
+            if ((await _models.ReadSpecAsync(model.Model, cancellationToken).ConfigureAwait(false))?.Capture?.Rate > 0)
+            {
+                try
+                {
+                    reports.Add(await RunAsync(model.Model, null, cancellationToken).ConfigureAwait(false));
+                }
+                catch (ProblemException)
+                {
+                    // A model without a profile (ONNX) is skipped; the rest still run.
+                }
+            }
+        }
+        return reports;
+    }
+
+    /// <summary>Queues retraining on the newest training file (by name) under training/&lt;model&gt;/; says what happened.</summary>
+    private async Task<string> RetrainAsync(string model, DriftReport report, CancellationToken cancellationToken)
+    {
+        string? latest = null;
+        await foreach (var key in bucket.ListAsync($"{BucketLayout.Training}{model}/", cancellationToken).ConfigureAwait(false))
+        {
+            latest = key.Split('/').Length == 3 && TableFiles.FormatOf(key) is not null ? key : latest;
+        }
+        if (latest is null)
+        {
+            return $"no training data under {BucketLayout.Training}{model}/ to retrain on";
+        }
+        await using var stored = await bucket.OpenReadAsync(latest, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return $"{latest} is gone";
+        }
+        // Its own job: the data's ETag and the report's time, so the same data retrains once per drift report.
+        var upload = new ObjectCreated(bucket.Bucket, latest, stored.Length ?? 0, $"{stored.ETag}:drift:{report.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}");
+        var outcome = await new TrainingUploads(limits, _clock).HandleAsync(bucket, upload, model, TableFiles.FormatOf(latest), cancellationToken).ConfigureAwait(false);
+        return $"retraining on {latest}: {outcome.Result}, {outcome.Detail}";
+    }
+}
