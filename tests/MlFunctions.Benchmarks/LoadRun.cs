@@ -180,7 +180,7 @@ internal static class LoadRun
     }
 
     /// <summary>The four requests of the mix, made fresh for every send.</summary>
-    private sealed class LoadRequests(byte[] photo)
+    internal sealed class LoadRequests(byte[] photo)
     {
         public const string Penguins = """{"records": [{"Island": "Biscoe", "Beak Length (mm)": 46.1, "Beak Depth (mm)": 13.2, "Flipper Length (mm)": 211, "Body Mass (g)": 4500, "Sex": "FEMALE"}, {"Island": "Torgersen", "Beak Length (mm)": 39.1, "Beak Depth (mm)": 18.7, "Flipper Length (mm)": 181, "Body Mass (g)": 3750, "Sex": null}], "topK": 2}""";
         private const string Features = """{"model": "penguins", "records": [{"Island": "Biscoe", "Beak Length (mm)": 46.1, "Beak Depth (mm)": 13.2, "Flipper Length (mm)": 211, "Body Mass (g)": 4500, "Sex": "FEMALE"}, {"Island": "Dream", "Beak Length (mm)": null, "Beak Depth (mm)": 18.7, "Flipper Length (mm)": 181, "Body Mass (g)": 3750, "Sex": "MALE"}]}""";

@@ -12,7 +12,8 @@ return name switch
     "batch" => await BatchBenchmark.RunAsync(args[1..]),
     "onnx" => await OnnxBenchmark.RunAsync(args[1..]),
     "images" => await ImageTrainingBenchmark.RunAsync(args[1..]),
-    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch, onnx, images."),
+    "capture" => await CaptureBenchmark.RunAsync(args[1..]),
+    _ => Fail($"Unknown benchmark '{name}'. Benchmarks: resize, features, model, coldstart, load, batch, onnx, images, capture."),
 };
 
 static int Fail(string message)
