@@ -25,6 +25,9 @@ public sealed class HttpProcess : IAsyncDisposable
     /// <summary>From process start to the first answer.</summary>
     public TimeSpan ReadyAfter { get; }
 
+    /// <summary>What the process wrote to stdout, a line each (the first 10,000).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; private set; } = new();
+
     /// <param name="portVariable">The environment variable the process takes its port from.</param>
     /// <param name="probe">The path polled for readiness; any HTTP answer counts.</param>
     public static async Task<HttpProcess> StartAsync(ProcessStartInfo start, string portVariable, IReadOnlyDictionary<string, string>? settings = null, string probe = "/")
@@ -41,7 +44,14 @@ public sealed class HttpProcess : IAsyncDisposable
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(3) };
         var clock = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        process.OutputDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null && output.Count < 10_000)
+            {
+                output.Enqueue(line.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -50,7 +60,9 @@ public sealed class HttpProcess : IAsyncDisposable
             try
             {
                 using var answer = await client.GetAsync(probe);
-                return new HttpProcess(process, client, clock.Elapsed);
+                var started = new HttpProcess(process, client, clock.Elapsed);
+                started.Output = output;
+                return started;
             }
             catch (HttpRequestException)
             {

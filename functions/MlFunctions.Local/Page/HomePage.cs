@@ -102,10 +102,10 @@ internal sealed class HomePage(FunctionCatalog catalog, FunctionPipeline pipelin
         {
             return;
         }
-        html.Append("<details><summary>Jobs</summary><table class=\"jobs\"><tr><th>job</th><th>state</th><th>source</th><th>why</th></tr>");
+        html.Append("<details open><summary>Jobs</summary><table class=\"jobs\"><tr><th>job</th><th>state</th><th>source</th><th>why, and the validation report</th></tr>");
         foreach (var status in statuses.Take(20))
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{HtmlEncode(status.JobId)}</code></td><td class=\"state\">{HtmlEncode(status.State)}</td><td>{HtmlEncode(status.Source)}</td><td>{HtmlEncode(status.Reason ?? "")}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{HtmlEncode(status.JobId)}</code></td><td class=\"state\">{HtmlEncode(status.State)}</td><td>{HtmlEncode(status.Source)}</td><td>{HtmlEncode(status.Reason ?? "")}{(status.Report is { Length: > 0 } report ? $"<details><summary>report</summary><pre>{HtmlEncode(report)}</pre></details>" : "")}</td></tr>");
         }
         html.Append("</table></details>");
     }

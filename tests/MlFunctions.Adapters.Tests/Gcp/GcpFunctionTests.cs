@@ -34,6 +34,27 @@ public sealed class GcpFunctionTests : IAsyncLifetime
         Assert.Equal((224, 224), (pixels.Width, pixels.Height));
     }
 
+    [Fact]
+    public async Task Each_answer_is_one_structured_log_line_cloud_logging_reads()
+    {
+        var client = await StartAsync("resize");
+
+        using (await client.PostAsync("/?width=8", new ByteArrayContent(File.ReadAllBytes(RepoPaths.ExifImage("Landscape_2"))))) { }
+        using (await client.PostAsync("/?width=8", new ByteArrayContent("not an image"u8.ToArray()))) { }
+
+        var lines = await Eventually.Async(() => Task.FromResult(_binaries[0].Output.Where(l => l.StartsWith("{\"severity\"", StringComparison.Ordinal)).ToArray() is { Length: >= 2 } found ? found : null),
+            "two structured log lines", TimeSpan.FromSeconds(10));
+        var entries = lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.All(entries, e =>
+        {
+            Assert.Equal("resize", e.GetProperty("function").GetString());
+            Assert.True(e.GetProperty("latencyMs").GetDouble() > 0);
+            Assert.StartsWith("resize ", e.GetProperty("message").GetString());
+        });
+        Assert.Equal(["2xx", "4xx"], entries.Select(e => e.GetProperty("outcome").GetString()).Order());
+        Assert.All(entries, e => Assert.Equal("INFO", e.GetProperty("severity").GetString()));
+    }
+
     [Theory]
     [InlineData("/robots.txt")]
     [InlineData("/favicon.ico")]
