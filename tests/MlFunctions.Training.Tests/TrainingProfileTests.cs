@@ -34,6 +34,21 @@ public sealed class TrainingProfileTests
     }
 
     [Fact]
+    public void Repeated_values_alike_on_both_sides_are_not_drift()
+    {
+        // Small integers (a count, a text's length in words, a date without a time): many ties.
+        var random = new Random(5);
+        var training = Enumerable.Range(0, 5000).Select(_ => (double)random.Next(0, 5)).ToArray();
+        var (_, _, percentiles) = ProfileBuilder.Numeric(training);
+        var same = Enumerable.Range(0, 1000).Select(_ => (double)random.Next(0, 5)).ToArray();
+        var shifted = same.Select(v => Math.Min(4, v + 1)).ToArray();
+
+        Assert.True(DriftMath.Ks(percentiles, same) < 0.05, DriftMath.Ks(percentiles, same).ToString(CultureInfo.InvariantCulture));
+        Assert.True(DriftMath.KsPValue(DriftMath.Ks(percentiles, same), 5000, 1000) > 0.01);
+        Assert.InRange(DriftMath.Ks(percentiles, shifted), 0.15, 0.25);
+    }
+
+    [Fact]
     public void Psi_and_ks_see_a_shift_and_not_a_resample()
     {
         var random = new Random(3);

@@ -34,6 +34,12 @@ public sealed class FunctionPipeline(FunctionCatalog catalog, Action<string, Exc
         {
             return TooLarge(request.Body.Length).ToResponse();
         }
+        // A page of another site may not change the registry through a user's browser (a local host
+        // without a key trusts loopback); browsers say where a request comes from, other clients do not.
+        if (function.Admin && request.Header("Sec-Fetch-Site") is { } site && !site.Equals("same-origin", StringComparison.OrdinalIgnoreCase) && !site.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return ProblemType.Forbidden.With($"'{function.Name}' changes the model registry; a page of another site ({site}) may not call it.").ToResponse();
+        }
         try
         {
             var response = await function.Handler.HandleAsync(request, cancellationToken).ConfigureAwait(false);

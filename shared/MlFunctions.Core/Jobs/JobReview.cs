@@ -43,17 +43,21 @@ public sealed class JobReview(ModelRegistry registry, TimeProvider? clock = null
             await ClaimAsync(key, status.Next(JobStates.NotPromoted, _clock.GetUtcNow(), stale), etag, cancellationToken).ConfigureAwait(false);
             throw ProblemType.Conflict.With($"Job {jobId}: {stale}.", "job");
         }
+        var card = await registry.CardAsync(model, status.Challenger.Version, cancellationToken).ConfigureAwait(false);
+        if (card is null || card.Problem is not null)
+        {
+            throw ProblemType.ModelUnusable.With($"Job {jobId}'s version {status.Challenger.Version} is {(card is null ? "gone" : "unreadable: " + card.Problem)}; it cannot be promoted.", "job");
+        }
         var approved = await ClaimAsync(key, status.Next(JobStates.Succeeded, _clock.GetUtcNow(), $"approved by {by}{why} and promoted; {status.Reason}"), etag, cancellationToken).ConfigureAwait(false);
-        var card = await registry.CardAsync(model, status.Challenger.Version, cancellationToken).ConfigureAwait(false)
-            ?? throw ProblemType.ModelNotFound.With($"Job {jobId}'s version {status.Challenger.Version} is gone.", "job");
         try
         {
             await registry.PromoteAsync(model, card, by, $"approved: job {jobId}{why}", cancellationToken, expected: champion ?? new ChampionPointer("", "", 0, default, Sequence: 0)).ConfigureAwait(false);
         }
-        catch (ProblemException e) when (e.Type == ProblemType.Conflict)
+        catch (Exception e)
         {
-            await bucket.WriteJsonAsync(key, approved.Next(JobStates.NotPromoted, _clock.GetUtcNow(), $"approved by {by}, but the champion changed during the approval: {e.Message}"),
-                CoreJsonContext.Web.JobStatus, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            // The job was claimed as approved; whatever stopped the promotion, it must not say promoted.
+            await bucket.WriteJsonAsync(key, approved.Next(JobStates.NotPromoted, _clock.GetUtcNow(), $"approved by {by}, but the promotion failed: {e.Message}"),
+                CoreJsonContext.Web.JobStatus, WriteCondition.Always, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         return approved;

@@ -24,7 +24,9 @@ public static class DriftMath
 
     /// <summary>
     /// D = the largest distance between the training distribution (its 101 percentiles, linearly
-    /// interpolated) and the sample's empirical distribution, at the sample's values.
+    /// interpolated) and the sample's empirical distribution. Equal sample values are taken together:
+    /// both distributions are compared just below each distinct value and at it, so that repeated values
+    /// (integers, text lengths, dates) do not look like drift when both sides repeat them alike.
     /// </summary>
     public static double Ks(double[] percentiles, double[] sample)
     {
@@ -33,11 +35,18 @@ public static class DriftMath
             return 0;
         }
         var sorted = sample.Order().ToArray();
+        var n = (double)sorted.Length;
         var d = 0.0;
-        for (var i = 0; i < sorted.Length; i++)
+        for (var i = 0; i < sorted.Length;)
         {
-            var training = Cdf(percentiles, sorted[i]);
-            d = Math.Max(d, Math.Max(Math.Abs(training - (i / (double)sorted.Length)), Math.Abs(training - ((i + 1) / (double)sorted.Length))));
+            var x = sorted[i];
+            var j = i;
+            while (j < sorted.Length && sorted[j] == x)
+            {
+                j++;
+            }
+            d = Math.Max(d, Math.Max(Math.Abs(Cdf(percentiles, x, strict: true) - (i / n)), Math.Abs(Cdf(percentiles, x, strict: false) - (j / n))));
+            i = j;
         }
         return d;
     }
@@ -64,23 +73,24 @@ public static class DriftMath
         return Math.Clamp(sum, 0, 1);
     }
 
-    /// <summary>The training distribution's CDF at <paramref name="x"/>, from its percentiles (repeated values jump, as an empirical CDF does).</summary>
-    private static double Cdf(double[] percentiles, double x)
+    /// <summary>
+    /// The training distribution's CDF at <paramref name="x"/> (or just below it, <paramref name="strict"/>),
+    /// from its percentiles: linear between distinct percentiles, a jump where percentiles repeat.
+    /// </summary>
+    private static double Cdf(double[] percentiles, double x, bool strict)
     {
         var last = percentiles.Length - 1;
-        if (x < percentiles[0])
+        var below = strict ? Array.FindLastIndex(percentiles, p => p < x) : Array.FindLastIndex(percentiles, p => p <= x);
+        if (below < 0)
         {
             return 0;
         }
-        if (x >= percentiles[last])
+        if (below == last)
         {
             return 1;
         }
-        // The last percentile at or below x, and the next one above it.
-        var below = Array.FindLastIndex(percentiles, p => p <= x);
-        var above = below + 1;
-        var span = percentiles[above] - percentiles[below];
-        var within = span > 0 ? (x - percentiles[below]) / span : 0;
+        var span = percentiles[below + 1] - percentiles[below];
+        var within = span > 0 ? Math.Clamp((x - percentiles[below]) / span, 0, 1) : 0;
         return (below + within) / last;
     }
 }

@@ -66,11 +66,13 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
         string? newest = null;
         await foreach (var key in bucket.ListAsync(ReportPrefix(model), cancellationToken).ConfigureAwait(false))
         {
+            // Reports only: the claims beside them (runs/) are not JSON.
             newest = key.EndsWith(".json", StringComparison.Ordinal) ? key : newest;
         }
         try
         {
             return newest is not null && await bucket.ReadJsonAsync(newest, CoreJsonContext.Web.DriftReport, cancellationToken).ConfigureAwait(false) is { } read
+                && read.Value.Drifted is not null && read.Value.Columns is not null && read.Value.Model is not null && read.Value.Version is not null
                 ? (read.Value, newest) : null;
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
@@ -84,8 +86,11 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
     {
         var numeric = ProfileBuilder.IsNumeric(column);
         var categories = trained.Categories?.Keys.ToArray() ?? [];
-        var bins = numeric ? (trained.Shares?.Length ?? 1) : categories.Length;
-        var counts = new double[bins + 1]; // the last: missing
+        var other = Array.IndexOf(categories, ProfileBuilder.Other);
+        // Bins: the numeric bins, or the categories and one for values training never saw (those share
+        // "<other>" when training had one); then one for missing values.
+        var bins = numeric ? (trained.Shares?.Length ?? 1) : categories.Length + 1;
+        var counts = new double[bins + 1];
         var numbers = new List<double>();
         foreach (var cell in cells)
         {
@@ -97,7 +102,7 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
             else if (!numeric && ProfileBuilder.Category(column, cell) is { } category)
             {
                 var at = Array.IndexOf(categories, category);
-                counts[at >= 0 ? at : Math.Max(0, Array.IndexOf(categories, ProfileBuilder.Other))]++;
+                counts[at >= 0 ? at : other >= 0 ? other : categories.Length]++;
             }
             else
             {
@@ -108,7 +113,7 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
         var present = 1 - trained.MissingRate;
         double[] expected = numeric
             ? [.. (trained.Shares ?? [1]).Select(s => s * present), trained.MissingRate]
-            : [.. categories.Select(c => trained.Categories![c] * present), trained.MissingRate];
+            : [.. categories.Select(c => trained.Categories![c] * present), 0, trained.MissingRate];
         var psi = DriftMath.Psi(expected, [.. counts.Select(c => c / total)]);
         double? ks = null, p = null;
         if (numeric && numbers.Count > 0 && trained.Percentiles is { Length: > 1 } percentiles)

@@ -8,12 +8,19 @@ namespace MlFunctions.Core.Monitoring;
 /// Predict's data capture, off the response path: a request only offers its lines to a bounded queue
 /// (never waiting: when the queue is full the line is dropped and counted), and one writer batches them
 /// per model into capture/&lt;model&gt;/&lt;yyyy-mm-dd&gt;/&lt;instance&gt;-&lt;n&gt;.jsonl, when a batch fills, when the
-/// instance has been idle for a moment, and when it stops (<see cref="DisposeAsync"/>). A write that
-/// fails is counted, never thrown at a request.
+/// instance has been idle for a moment, when a line has waited <see cref="MaxAge"/>, and when it stops
+/// (<see cref="DisposeAsync"/>). A write that fails is counted, never thrown at a request; a line over
+/// <see cref="MaxLineBytes"/> is dropped and counted, so the queue's memory is bounded.
 /// </summary>
 public sealed class TrafficCapture : IAsyncDisposable
 {
     public const string Prefix = "capture/";
+
+    /// <summary>The longest line kept (a record with a huge text field is dropped and counted): the queue holds at most capacity x this.</summary>
+    public const int MaxLineBytes = 16 * 1024;
+
+    /// <summary>The longest a line waits for its batch: a quiet model on a busy instance is written this often.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
     private readonly IObjectStore _bucket;
     private readonly string _instance;
@@ -48,7 +55,7 @@ public sealed class TrafficCapture : IAsyncDisposable
     /// <summary>Queues a line (one JSON object, no newline) for <paramref name="model"/>; false, at once, when the queue is full.</summary>
     public bool Offer(string model, DateTimeOffset at, byte[] line)
     {
-        if (_queue.Writer.TryWrite(new CapturedLine(model, at, line)))
+        if (line.Length <= MaxLineBytes && _queue.Writer.TryWrite(new CapturedLine(model, at, line)))
         {
             return true;
         }
@@ -101,7 +108,8 @@ public sealed class TrafficCapture : IAsyncDisposable
 
     private async Task FlushAsync(Dictionary<string, List<CapturedLine>> pending, bool all)
     {
-        foreach (var (model, lines) in pending.Where(p => p.Value.Count > 0 && (all || p.Value.Count >= _batch)).ToArray())
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (model, lines) in pending.Where(p => p.Value.Count > 0 && (all || p.Value.Count >= _batch || now - p.Value[0].At > MaxAge)).ToArray())
         {
             pending[model] = [];
             var key = $"{Prefix}{model}/{lines[0].At.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{_instance}-{Interlocked.Increment(ref _files):D6}.jsonl";
@@ -117,8 +125,10 @@ public sealed class TrafficCapture : IAsyncDisposable
                 await _bucket.WriteAsync(key, content, "application/x-ndjson", WriteCondition.IfNoneMatch, CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Add(ref _written, lines.Count);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception)
             {
+                // Whatever the store threw (a timeout's cancellation, a client error), the writer goes on:
+                // a dead writer would let the queue fill and drop every line after.
                 Interlocked.Add(ref _failed, lines.Count);
             }
         }

@@ -59,7 +59,10 @@ public static class BucketLayout
 
     public static string AliasPrefix(string model) => $"models/{Check(model)}/{AliasesFolder}/";
 
-    public static string Version(string model, string version, string file) => $"models/{Check(model)}/{ModelNames.Check(version, "version")}/{file}";
+    public static string Version(string model, string version, string file) =>
+        ModelFolders.Contains(version)
+            ? throw Contract.Parameters.Invalid("version", $"'{version}' is a folder of the model's, not a version.")
+            : $"models/{Check(model)}/{ModelNames.Check(version, "version")}/{file}";
 
     /// <summary>The model and job id of a job manifest key (not of its status), or null.</summary>
     public static (string Model, string JobId)? ParseJob(string key) =>

@@ -23,9 +23,10 @@ public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimePr
     public async Task<DriftReport> RunAsync(string model, int? days, CancellationToken cancellationToken)
     {
         var report = await new DriftMonitor(_models, _clock).RunAsync(model, days, cancellationToken).ConfigureAwait(false);
-        if (report.Drifted.Length > 0 && (await _models.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false))?.Drift?.Retrain == true)
+        var spec = await _models.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false);
+        if (report.Drifted.Length > 0 && spec?.Drift?.Retrain == true)
         {
-            report = report with { Retraining = await RetrainAsync(model, report, cancellationToken).ConfigureAwait(false) };
+            report = report with { Retraining = await RetrainAsync(model, Window(report.At, spec), cancellationToken).ConfigureAwait(false) };
         }
         await new DriftMonitor(_models, _clock).WriteAsync(report, cancellationToken).ConfigureAwait(false);
         return report;
@@ -39,6 +40,12 @@ public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimePr
         if (await DriftMonitor.NewestAsync(bucket, model, cancellationToken).ConfigureAwait(false) is { } newest && _clock.GetUtcNow() - newest.Report.At < every)
         {
             return UploadOutcome.Ignored(key, $"drift ran at {newest.Report.At:u}; it runs again on new traffic after {newest.Report.At + every:u}");
+        }
+        // Many instances' files arrive at once: one create-only claim per window lets one of them run it.
+        var window = Window(_clock.GetUtcNow(), spec);
+        if (await bucket.WriteAsync($"{DriftMonitor.ReportPrefix(model)}runs/{window}.claim", "{}"u8.ToArray(), "application/json", WriteCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return UploadOutcome.Ignored(key, $"drift of this window ({window}) was started by another capture file");
         }
         try
         {
@@ -73,8 +80,15 @@ public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimePr
         return reports;
     }
 
-    /// <summary>Queues retraining on the newest training file (by name) under training/&lt;model&gt;/; says what happened.</summary>
-    private async Task<string> RetrainAsync(string model, DriftReport report, CancellationToken cancellationToken)
+    /// <summary>The drift.minutes window <paramref name="at"/> falls in, as a name (its start).</summary>
+    private static string Window(DateTimeOffset at, Models.ModelSpec? spec)
+    {
+        var every = TimeSpan.FromMinutes(spec?.Drift?.Minutes ?? DefaultMinutes).Ticks;
+        return new DateTime(at.UtcTicks / every * every, DateTimeKind.Utc).ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Queues retraining on the newest training file (by name) under training/&lt;model&gt;/, once per window however often drift runs; says what happened.</summary>
+    private async Task<string> RetrainAsync(string model, string window, CancellationToken cancellationToken)
     {
         string? latest = null;
         await foreach (var key in bucket.ListAsync($"{BucketLayout.Training}{model}/", cancellationToken).ConfigureAwait(false))
@@ -90,8 +104,8 @@ public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimePr
         {
             return $"{latest} is gone";
         }
-        // Its own job: the data's ETag and the report's time, so the same data retrains once per drift report.
-        var upload = new ObjectCreated(bucket.Bucket, latest, stored.Length ?? 0, $"{stored.ETag}:drift:{report.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}");
+        // Its own job: the data's ETag and the window, so the same data retrains at most once a window.
+        var upload = new ObjectCreated(bucket.Bucket, latest, stored.Length ?? 0, $"{stored.ETag}:drift:{window}");
         var outcome = await new TrainingUploads(limits, _clock).HandleAsync(bucket, upload, model, TableFiles.FormatOf(latest), cancellationToken).ConfigureAwait(false);
         return $"retraining on {latest}: {outcome.Result}, {outcome.Detail}";
     }

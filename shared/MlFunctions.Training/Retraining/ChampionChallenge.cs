@@ -55,7 +55,8 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
         var status = running with { Metric = metric, Margin = margin, Challenger = new ModelScore(result.Version, result.Metrics, evaluation) };
         var where = evaluation is null ? $"the same {result.HoldoutRows:N0} holdout rows" : $"the evaluation set {spec.EvalSet}";
         var value = (evaluation ?? result.Metrics)[metric];
-        if (spec.Minimum is { } minimum && (higherIsBetter ? value < minimum : value > minimum))
+        // Written so that a NaN metric (AUC on a one-class holdout) fails the gate rather than passing it.
+        if (spec.Minimum is { } minimum && !(higherIsBetter ? value >= minimum : value <= minimum))
         {
             return status.Next(JobStates.NotPromoted, clock.GetUtcNow(),
                 $"below the minimum: {metric} {F(value)} on {where}, the spec asks for {(higherIsBetter ? "at least" : "at most")} {F(minimum)}");

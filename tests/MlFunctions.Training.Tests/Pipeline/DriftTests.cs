@@ -87,6 +87,14 @@ public sealed class DriftTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task An_island_training_never_saw_is_drift_of_its_own_not_counted_as_a_known_one()
+    {
+        var report = await DriftAfterAsync(Records(r => { r["Island"] = r["Island"] as string == "Dream" ? "Atlantis" : r["Island"]; return r; }));
+
+        Assert.Equal(["Island"], report.Drifted);
+    }
+
+    [Fact]
     public async Task Traffic_like_the_training_data_flags_nothing()
     {
         var report = await DriftAfterAsync(Records(r => r));

@@ -142,7 +142,8 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
         var target = version ?? champion.Previous
             ?? throw ProblemType.Conflict.With($"Model '{model}' has had one champion ({champion.Version}): there is no previous version to roll back to; name one.", "version");
         var card = await RequireVersionAsync(model, target, cancellationToken).ConfigureAwait(false);
-        return await PromoteAsync(model, card, by, reason ?? $"rolled back from {champion.Version}", cancellationToken).ConfigureAwait(false);
+        // Against the champion read above: a promotion in between makes this a 409, not a silent undo of it.
+        return await PromoteAsync(model, card, by, reason ?? $"rolled back from {champion.Version}", cancellationToken, expected: champion).ConfigureAwait(false);
     }
 
     /// <summary>Makes <paramref name="card"/>'s version champion by a conditional write of the pointer as read; 409 when another change got there first.</summary>
@@ -156,13 +157,13 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
         var metric = card.Metrics?.Keys.FirstOrDefault() ?? "none";
         var pointer = new ChampionPointer(card.Version, metric, card.Metrics?.GetValueOrDefault(metric) ?? 0, _clock.GetUtcNow(), reason, By: by, Task: card.Task);
         var condition = current is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(current.Value.ETag);
-        if (!await Models.TryPromoteAsync(model, pointer, condition, cancellationToken).ConfigureAwait(false))
+        var written = await Models.PromoteAsync(model, pointer, condition, cancellationToken).ConfigureAwait(false);
+        if (written is null)
         {
             var now = await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false);
             throw ProblemType.Conflict.With($"The champion of '{model}' changed while this call set it (it is now {now?.Version ?? "none"}); read it again and retry.", "version");
         }
-        var promoted = (await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false))!;
-        return ObjectModelStore.ToChange(promoted.Version == card.Version ? promoted : pointer);
+        return ObjectModelStore.ToChange(written);
     }
 
     /// <summary>A version's card (kind, task, metrics, lineage), or null when there is no such version.</summary>
@@ -173,9 +174,9 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
         {
             bundle = await Models.ReadBundleAsync(model, version, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProblemException)
+        catch (ProblemException e)
         {
-            return new VersionCard { Version = version, Kind = "bundle", Trainer = "unreadable bundle.json" };
+            return new VersionCard { Version = version, Kind = "bundle", Problem = e.Message };
         }
         if (bundle is not null)
         {
@@ -226,8 +227,10 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
     {
         ModelNames.Check(model, "model");
         ModelNames.Check(version, "version");
-        return await CardAsync(model, version, cancellationToken).ConfigureAwait(false)
+        var card = await CardAsync(model, version, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemType.ModelNotFound.With($"Model '{model}' has no version '{version}'.", "version");
+        return card.Problem is null ? card
+            : throw ProblemType.ModelUnusable.With($"Version '{version}' of '{model}' cannot be served, so nothing may point at it: {card.Problem}", "version");
     }
 
     /// <summary>Version names, newest first (versions are named from their creation time, so by name).</summary>
@@ -263,7 +266,7 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
         var prefix = BucketLayout.AliasPrefix(model);
         await foreach (var key in Objects.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            var name = key[prefix.Length..^".json".Length];
+            var name = key.Length > prefix.Length + ".json".Length && key.EndsWith(".json", StringComparison.Ordinal) ? key[prefix.Length..^".json".Length] : "";
             if (aliases.Count < MaxVersions && IsAlias(name) && await ReadAsync(key, CoreJsonContext.Web.AliasPointer, cancellationToken).ConfigureAwait(false) is { } alias)
             {
                 aliases[name] = alias.Value.Version;

@@ -50,6 +50,9 @@ public sealed record VersionCard
     public string[] Aliases { get; init; } = [];
 
     public ChampionChange[] Promotions { get; init; } = [];
+
+    /// <summary>Why the version cannot be served (its bundle.json does not read); null when it is fine.</summary>
+    public string? Problem { get; init; }
 }
 
 /// <summary>POST /api/models/{model}/aliases/{alias} and /rollback: the version to point at.</summary>

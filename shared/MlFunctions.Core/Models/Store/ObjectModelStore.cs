@@ -129,12 +129,22 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     /// after the one it replaces and names it as previous; the change is then appended to the history
     /// (a create-only object per number, so two writers can never both record one).
     /// </summary>
-    public async Task<bool> TryPromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<bool> TryPromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken) =>
+        await PromoteAsync(model, champion, condition, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>As <see cref="TryPromoteAsync"/>, answering the pointer as written (numbered), or null when the condition failed.</summary>
+    public async Task<ChampionPointer?> PromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken)
     {
         var current = await ReadChampionWithETagAsync(model, cancellationToken).ConfigureAwait(false);
         if ((condition.CreateOnly && current is not null) || (condition.IfMatch is { } expected && current?.ETag != expected))
         {
-            return false;
+            return null;
+        }
+        if (current is not null)
+        {
+            // The change being replaced is recorded first (create-only: usually there already), so a
+            // writer that stopped after its pointer never leaves a gap once the next change lands.
+            await TryRecordAsync(model, current.Value.Pointer, cancellationToken).ConfigureAwait(false);
         }
         var next = champion with
         {
@@ -146,10 +156,23 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
             current is null ? WriteCondition.IfNoneMatch : WriteCondition.Unchanged(current.Value.ETag), cancellationToken).ConfigureAwait(false);
         if (written is null)
         {
-            return false;
+            return null;
         }
-        await RecordAsync(model, next, cancellationToken).ConfigureAwait(false);
-        return true;
+        // The pointer is the truth: a history write that fails now is made by the next change (above), and readers add it meanwhile.
+        await TryRecordAsync(model, next, cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
+    private async Task TryRecordAsync(string model, ChampionPointer pointer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecordAsync(model, pointer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Retried already by the store; the next change, or a reader, makes up for it.
+        }
     }
 
     /// <summary>
