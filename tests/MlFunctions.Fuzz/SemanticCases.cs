@@ -464,6 +464,9 @@ internal static class SemanticCases
         json.WriteEndObject();
     });
 
+    public static SemanticCase Drift(HostileValues v) => new(v.Chance(0.5) ? "days=" + Uri.EscapeDataString(v.Chance(0.5) ? v.Whole().ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Text()) : "",
+        [], v.Chance(0.6) ? "penguins" : v.Pick(ModelNames));
+
     public static SemanticCase Jobs(HostileValues v) => new(v.Chance(0.1) ? "limit=5" : "", [], v.Pick(ModelNames));
 
     private static void Options(HostileValues v, Utf8JsonWriter json)

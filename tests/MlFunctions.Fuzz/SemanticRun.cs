@@ -58,6 +58,7 @@ internal static class SemanticRun
             Http(pipeline, fault, "set-alias", SemanticCases.SetAlias),
             Http(pipeline, fault, "rollback", SemanticCases.Rollback),
             Http(pipeline, fault, "review", SemanticCases.Review),
+            Http(pipeline, fault, "drift", SemanticCases.Drift),
             new("s3-event+on-upload", SemanticCases.S3Event, async c =>
             {
                 IReadOnlyList<ObjectCreated> uploads;
