@@ -56,6 +56,8 @@ public sealed class PredictFunction(FunctionLimits limits, ModelCache models, Tr
         {
             // Each record's explanation holds a value per column (and works through every feature): no small request may ask for millions.
             FunctionLimits.Budget((long)records.Count * Math.Max(vectorizer.Width, vectorizer.Columns.Count), limits.MaxFeatureValues, "MLF_MAX_FEATURE_VALUES", "explain", "explanation values");
+            // Trees cost more a row than their width (TreeSHAP walks every leaf's path): steps, at 64 a feature value.
+            FunctionLimits.Budget((long)records.Count * scorer.Explainer.Cost, limits.MaxFeatureValues * 64, "MLF_MAX_FEATURE_VALUES", "explain", "explanation steps (records x leaves x depth²)");
         }
         var explanations = explain ? new Explanation[records.Count] : null;
         var captureRate = capture is null ? 0 : (await models.GetSpecAsync(model, cancellationToken).ConfigureAwait(false))?.Capture?.Rate ?? 0;

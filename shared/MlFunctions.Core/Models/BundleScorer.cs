@@ -47,7 +47,7 @@ public sealed class BundleScorer : ServedModel
     /// </summary>
     public Explanation Explain(ReadOnlySpan<float> features, ReadOnlySpan<double> predicted)
     {
-        var explainer = _explainer ??= new ModelExplainer(Bundle.Model);
+        var explainer = Explainer;
         var output = Bundle.Task == ModelTask.Multiclass ? predicted[..Outputs].IndexOf(MaxOf(predicted[..Outputs])) : 0;
         var perFeature = new double[Vectorizer.Width];
         var @base = explainer.Explain(features, output, perFeature);
@@ -66,6 +66,9 @@ public sealed class BundleScorer : ServedModel
         var label = Bundle.Task switch { ModelTask.Multiclass => Bundle.Labels![output], ModelTask.Binary => Bundle.Labels![1], _ => null };
         return new Explanation(label, explainer.Method, @base, raw[output], contributions);
     }
+
+    /// <summary>The model's explainer, built on first use.</summary>
+    public ModelExplainer Explainer => _explainer ??= new ModelExplainer(Bundle.Model);
 
     private static double MaxOf(ReadOnlySpan<double> values)
     {

@@ -82,7 +82,7 @@ public sealed class PredictOverHttpTests(LocalHostFixture host) : IClassFixture<
         var tree = await AssertSameUnderAotAsync("penguin-trees", "explain=true");
 
         Assert.Equal("linear", linear.GetProperty("explanations")[0].GetProperty("method").GetString());
-        Assert.Equal("path", tree.GetProperty("explanations")[0].GetProperty("method").GetString());
+        Assert.Equal("treeshap", tree.GetProperty("explanations")[0].GetProperty("method").GetString());
         Assert.Equal(3, tree.GetProperty("explanations").GetArrayLength());
     }
 

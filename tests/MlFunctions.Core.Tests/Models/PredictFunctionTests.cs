@@ -62,15 +62,16 @@ public sealed class PredictFunctionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_tree_explanation_follows_the_path_weighted_by_the_training_rows_and_sums_to_the_value()
+    public async Task A_tree_explanation_weighs_branches_by_the_training_rows_and_sums_to_the_value()
     {
         await Publish(TestBundles.Regression("trees", "v1"));
 
         var body = Json(await Predict("trees", """{"records": [{"x": 12, "colour": "red"}, {"x": 1, "colour": "blue"}], "explain": true}"""));
 
         // Tree 1: 3 training rows went left (1), 1 right (3): expected 1.5. Tree 2: 2 and 2 of 0 and 10: expected 5.
+        // Each tree splits once, on its own feature: its Shapley value is its leaf less its expectation.
         var first = body.GetProperty("explanations")[0];
-        Assert.Equal("path", first.GetProperty("method").GetString());
+        Assert.Equal("treeshap", first.GetProperty("method").GetString());
         Assert.Equal(106.5, first.GetProperty("base").GetDouble(), 9);
         Assert.Equal(113, first.GetProperty("margin").GetDouble(), 9);
         Assert.Equal(113, body.GetProperty("values")[0].GetDouble(), 9);
