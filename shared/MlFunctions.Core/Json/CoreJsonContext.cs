@@ -29,6 +29,7 @@ namespace MlFunctions.Core.Json;
 [JsonSerializable(typeof(Monitoring.DriftReport))]
 [JsonSerializable(typeof(Monitoring.DriftReport[]))]
 [JsonSerializable(typeof(Models.Registry.ModelList))]
+[JsonSerializable(typeof(Models.Registry.VersionCard))]
 [JsonSerializable(typeof(Models.Registry.ModelDetails))]
 [JsonSerializable(typeof(Models.Registry.VersionRequest))]
 [JsonSerializable(typeof(Models.Registry.AliasChange))]

@@ -169,6 +169,12 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
     /// <summary>A version's card (kind, task, metrics, lineage), or null when there is no such version.</summary>
     public async Task<VersionCard?> CardAsync(string model, string version, CancellationToken cancellationToken)
     {
+        // The small card written beside a bundle (a bundle can be megabytes); the bundle itself for one written before cards.
+        if (await ReadAsync(BucketLayout.Version(model, version, ObjectModelStore.CardFile), CoreJsonContext.Web.VersionCard, cancellationToken).ConfigureAwait(false) is { } written
+            && written.Value.Version == version && await ExistsAsync(BucketLayout.Version(model, version, "bundle.json"), cancellationToken).ConfigureAwait(false))
+        {
+            return written.Value;
+        }
         ModelBundle? bundle;
         try
         {
@@ -180,12 +186,7 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
         }
         if (bundle is not null)
         {
-            return new VersionCard
-            {
-                Version = version, Kind = "bundle", Task = bundle.Task, Trainer = bundle.Trainer, Metrics = bundle.Metrics,
-                CreatedAt = bundle.Training.CreatedAt, TrainRows = bundle.Training.TrainRows, HoldoutRows = bundle.Training.HoldoutRows,
-                Sha256 = bundle.Training.DataHash, Columns = [.. bundle.Features.Used.Select(c => $"{c.Name} ({c.Kind})")], Origin = bundle.Origin,
-            };
+            return VersionCard.From(bundle);
         }
         var manifest = await Models.ReadOnnxManifestAsync(model, version, cancellationToken).ConfigureAwait(false);
         return manifest is null ? null : new VersionCard
@@ -221,6 +222,13 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
             changes.Add(ObjectModelStore.ToChange(champion));
         }
         return [.. changes.OrderByDescending(c => c.Sequence).Take(MaxHistory)];
+    }
+
+    /// <summary>Whether the object is there (opened, not read): a card counts only beside its bundle, which is written last.</summary>
+    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var reader = await Objects.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        return reader is not null;
     }
 
     private async Task<VersionCard> RequireVersionAsync(string model, string version, CancellationToken cancellationToken)

@@ -53,6 +53,14 @@ public sealed record VersionCard
 
     /// <summary>Why the version cannot be served (its bundle.json does not read); null when it is fine.</summary>
     public string? Problem { get; init; }
+
+    /// <summary>A bundle's card: everything the registry lists about it, without its weights or trees.</summary>
+    public static VersionCard From(ModelBundle bundle) => new()
+    {
+        Version = bundle.Version, Kind = "bundle", Task = bundle.Task, Trainer = bundle.Trainer, Metrics = bundle.Metrics,
+        CreatedAt = bundle.Training.CreatedAt, TrainRows = bundle.Training.TrainRows, HoldoutRows = bundle.Training.HoldoutRows,
+        Sha256 = bundle.Training.DataHash, Columns = [.. bundle.Features.Used.Select(c => $"{c.Name} ({c.Kind})")], Origin = bundle.Origin,
+    };
 }
 
 /// <summary>POST /api/models/{model}/aliases/{alias} and /rollback: the version to point at.</summary>

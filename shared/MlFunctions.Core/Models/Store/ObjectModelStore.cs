@@ -45,6 +45,9 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
 
     public const string ProfileFile = "profile.json";
 
+    /// <summary>A version's card (kind, task, metrics, rows, lineage): what the registry lists.</summary>
+    public const string CardFile = "card.json";
+
     /// <summary>A version's training profile, or null when it has none (ONNX models, bundles from before profiles).</summary>
     public async Task<Monitoring.TrainingProfile?> ReadProfileAsync(string model, string version, CancellationToken cancellationToken) =>
         (await Objects.ReadJsonAsync(BucketLayout.Version(model, version, ProfileFile), CoreJsonContext.Web.TrainingProfile, cancellationToken).ConfigureAwait(false))?.Value;
@@ -120,6 +123,8 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "model.zip"), modelZip, "application/zip", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
         await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "metrics.json"),
             JsonSerializer.SerializeToUtf8Bytes(bundle.Metrics, CoreJsonContext.Web.DictionaryStringDouble), ObjectStoreJson.ContentType, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+        // The registry lists versions from this small card rather than from bundles of megabytes.
+        await Objects.WriteJsonAsync(BucketLayout.Version(bundle.Name, bundle.Version, CardFile), Registry.VersionCard.From(bundle), CoreJsonContext.Web.VersionCard, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
         await Objects.WriteAsync(BucketLayout.Version(bundle.Name, bundle.Version, "bundle.json"), ModelBundleJson.Write(bundle), ObjectStoreJson.ContentType, WriteCondition.Always, cancellationToken).ConfigureAwait(false);
     }
 
