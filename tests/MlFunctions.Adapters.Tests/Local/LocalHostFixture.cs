@@ -37,6 +37,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
         Client.Dispose();
         if (_app is not null)
         {
+            // Stopped first, as the host stops when it runs: the capture writer then writes what is queued
+            // (a test's predictions) before the folder is deleted, not while it is.
+            await _app.StopAsync();
             await _app.DisposeAsync();
         }
         Directory.Delete(Bucket, recursive: true);

@@ -36,6 +36,7 @@ public sealed class ReadmeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await _host.StopAsync();
         await _host.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }

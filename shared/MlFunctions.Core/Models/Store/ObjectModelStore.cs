@@ -140,8 +140,10 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
     /// <summary>As <see cref="TryPromoteAsync"/>, answering the pointer as written (numbered), or null when the condition failed.</summary>
     public async Task<ChampionPointer?> PromoteAsync(string model, ChampionPointer champion, WriteCondition condition, CancellationToken cancellationToken)
     {
-        var current = await ReadChampionWithETagAsync(model, cancellationToken).ConfigureAwait(false);
-        if ((condition.CreateOnly && current is not null) || (condition.IfMatch is { } expected && current?.ETag != expected))
+        // A first champion needs nothing read: the create-only write alone decides (and a read racing the
+        // other writer's write is one more thing that can go wrong on some stores).
+        var current = condition.CreateOnly ? null : await ReadChampionWithETagAsync(model, cancellationToken).ConfigureAwait(false);
+        if (condition.IfMatch is { } expected && current?.ETag != expected)
         {
             return null;
         }
