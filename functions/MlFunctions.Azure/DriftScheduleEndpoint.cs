@@ -17,7 +17,7 @@ internal static class DriftScheduleEndpoint
     public static async Task HandleAsync(HttpContext context, DriftJobs drift, ILogger log)
     {
         var reports = await drift.RunScheduledAsync(context.RequestAborted).ConfigureAwait(false);
-        var lines = reports.Select(r => $"drift of {r.Model} ({r.Records:N0} records): {(r.Drifted.Length == 0 ? "nothing drifted" : "drifted: " + string.Join(", ", r.Drifted))}").ToArray();
+        var lines = reports.Select(r => r.Summary()).ToArray();
         foreach (var line in lines)
         {
             log.LogInformation("{Line}", line);

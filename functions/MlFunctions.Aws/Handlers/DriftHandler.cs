@@ -28,7 +28,7 @@ internal sealed class DriftHandler(HttpHandler http, DriftJobs drift) : ILambdaH
         var reports = await drift.RunScheduledAsync(cancellationToken).ConfigureAwait(false);
         foreach (var report in reports)
         {
-            JsonLog.Write("INFO", $"drift of {report.Model} ({report.Records:N0} records): {(report.Drifted.Length == 0 ? "nothing drifted" : "drifted: " + string.Join(", ", report.Drifted))}", function: Name);
+            JsonLog.Write("INFO", report.Summary(), function: Name);
         }
         return new LambdaResult(JsonSerializer.SerializeToUtf8Bytes(reports.ToArray(), CoreJsonContext.Web.DriftReportArray), Note: $"{reports.Count} models");
     }

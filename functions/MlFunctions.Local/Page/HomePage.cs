@@ -31,7 +31,7 @@ internal sealed class HomePage(FunctionCatalog catalog, FunctionPipeline pipelin
         html.Append(PageAssets.Head);
         html.Append("<h1>MlFunctions</h1><p class=\"muted\">Every function of this host, its models, their jobs and drift. The same JSON is at <code>Accept: application/json</code>.</p>");
         Functions(html);
-        Forms(html);
+        html.Append(PageAssets.Forms);
         var models = await _registry.ListAsync(cancellationToken).ConfigureAwait(false);
         html.Append("<h2 id=\"models\">Models</h2>");
         if (models.Models.Length == 0)
@@ -55,8 +55,6 @@ internal sealed class HomePage(FunctionCatalog catalog, FunctionPipeline pipelin
         }
         html.Append("</table>");
     }
-
-    private static void Forms(StringBuilder html) => html.Append(PageAssets.Forms);
 
     private async Task ModelAsync(StringBuilder html, string model, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Features;
 using MlFunctions.Core.Json;
+using MlFunctions.Core.Models;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Tabular;
@@ -24,7 +25,8 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public async Task<DriftReport> RunAsync(string model, int? days, CancellationToken cancellationToken)
+    /// <param name="spec">The model's spec (its drift thresholds and window), as the caller read it.</param>
+    public async Task<DriftReport> RunAsync(string model, ModelSpec? spec, int? days, CancellationToken cancellationToken)
     {
         ModelNames.Check(model, "model");
         var champion = await models.ReadChampionAsync(model, cancellationToken).ConfigureAwait(false)
@@ -35,7 +37,6 @@ public sealed class DriftMonitor(ObjectModelStore models, TimeProvider? clock = 
         {
             throw ProblemType.ModelUnusable.With($"The champion of '{model}' ({champion.Version}) has no training profile (an ONNX model, or trained before profiles): retrain it to monitor drift.", "model");
         }
-        var spec = await models.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false);
         var window = days ?? spec?.Drift?.Days ?? 7;
         var (psiThreshold, ksThreshold) = (spec?.Drift?.Psi ?? DefaultPsi, spec?.Drift?.Ks ?? DefaultKs);
         var now = _clock.GetUtcNow();

@@ -19,16 +19,17 @@ public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimePr
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ObjectModelStore _models = new(bucket);
+    private readonly DriftMonitor _monitor = new(new ObjectModelStore(bucket), clock);
 
     public async Task<DriftReport> RunAsync(string model, int? days, CancellationToken cancellationToken)
     {
-        var report = await new DriftMonitor(_models, _clock).RunAsync(model, days, cancellationToken).ConfigureAwait(false);
         var spec = await _models.ReadSpecAsync(model, cancellationToken).ConfigureAwait(false);
+        var report = await _monitor.RunAsync(model, spec, days, cancellationToken).ConfigureAwait(false);
         if (report.Drifted.Length > 0 && spec?.Drift?.Retrain == true)
         {
             report = report with { Retraining = await RetrainAsync(model, Window(report.At, spec), cancellationToken).ConfigureAwait(false) };
         }
-        await new DriftMonitor(_models, _clock).WriteAsync(report, cancellationToken).ConfigureAwait(false);
+        await _monitor.WriteAsync(report, cancellationToken).ConfigureAwait(false);
         return report;
     }
 
@@ -50,8 +51,7 @@ public sealed class DriftJobs(FunctionLimits limits, IObjectStore bucket, TimePr
         try
         {
             var report = await RunAsync(model, null, cancellationToken).ConfigureAwait(false);
-            var drifted = report.Drifted.Length == 0 ? "nothing drifted" : $"drifted: {string.Join(", ", report.Drifted)}";
-            return new UploadOutcome(key, "drift", UploadResults.Processed, $"{report.Records:N0} records against {report.Version}: {drifted}{(report.Retraining is null ? "" : "; " + report.Retraining)}", []);
+            return new UploadOutcome(key, "drift", UploadResults.Processed, report.Summary(), []);
         }
         catch (ProblemException e)
         {

@@ -123,26 +123,15 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     }
 
     /// <summary>The spec's evaluation set, every row, read once for both models.</summary>
-    private async Task<HoldoutSet> LoadEvalSetAsync(JobManifest job, ModelBundle bundle, CancellationToken cancellationToken)
+    private Task<HoldoutSet> LoadEvalSetAsync(JobManifest job, ModelBundle bundle, CancellationToken cancellationToken)
     {
         var key = job.Spec.EvalSet!;
-        var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(key).ToLowerInvariant()}");
-        try
+        return WithLocalCopyAsync(job, key, () => ProblemType.InvalidSpec.With($"The spec's evaluation set {key} is not in the bucket.", "evalSet"), _ => { }, file =>
         {
-            await using (var data = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false)
-                ?? throw ProblemType.InvalidSpec.With($"The spec's evaluation set {key} is not in the bucket.", "evalSet"))
-            {
-                await using var copy = File.Create(file);
-                await data.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            }
             var table = TrainingTable.Load(file, new Core.Features.FeatureVectorizer(bundle.Features).Columns, bundle.LabelColumn);
             log($"Evaluation set {key}: {table.Labels.Count:N0} rows");
-            return HoldoutSet.All(table);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+            return Task.FromResult(HoldoutSet.All(table));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -223,23 +212,31 @@ internal sealed class ChampionChallenge(IObjectStore store, Action<string> log, 
     }
 
     /// <summary>Trains on a local copy of exactly what was validated: a changed object has a job of its own.</summary>
-    private async Task<T> DownloadAsync<T>(JobManifest job, Func<string, Task<T>> train, CancellationToken cancellationToken)
+    private Task<T> DownloadAsync<T>(JobManifest job, Func<string, Task<T>> train, CancellationToken cancellationToken) =>
+        WithLocalCopyAsync(job, job.Source, () => ProblemType.TrainingDataChanged.With($"The training data {job.Source} is gone."), data =>
+        {
+            if (job.SourceETag is { } validated && data.ETag != validated)
+            {
+                throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} changed after it was validated; its new upload has a job of its own.");
+            }
+        }, train, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on a local copy of an object (deleted after), which keeps the object's
+    /// extension: it says how the file is read. <paramref name="check"/> sees the object before it is copied.
+    /// </summary>
+    private async Task<T> WithLocalCopyAsync<T>(JobManifest job, string key, Func<ProblemException> missing, Action<ObjectReader> check, Func<string, Task<T>> use, CancellationToken cancellationToken)
     {
-        // The copy keeps the object's extension: it says how the file is read.
-        var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(job.Source).ToLowerInvariant()}");
+        var file = Path.Combine(Path.GetTempPath(), $"mlf-{job.JobId}-{Guid.NewGuid():N}{Path.GetExtension(key).ToLowerInvariant()}");
         try
         {
-            await using (var data = await store.OpenReadAsync(job.Source, cancellationToken).ConfigureAwait(false)
-                ?? throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} is gone."))
+            await using (var data = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false) ?? throw missing())
             {
-                if (job.SourceETag is { } validated && data.ETag != validated)
-                {
-                    throw ProblemType.TrainingDataChanged.With($"The training data {job.Source} changed after it was validated; its new upload has a job of its own.");
-                }
+                check(data);
                 await using var copy = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
                 await data.Content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             }
-            return await train(file).ConfigureAwait(false);
+            return await use(file).ConfigureAwait(false);
         }
         finally
         {

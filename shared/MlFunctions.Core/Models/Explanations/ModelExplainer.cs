@@ -17,12 +17,12 @@ public sealed class ModelExplainer
     public const string TreeShapMethod = "treeshap";
 
     private readonly LinearOutput[]? _linear;
-    private readonly PathEnsemble[]? _trees;
+    private readonly ShapEnsemble[]? _trees;
 
     public ModelExplainer(ScoringModel model)
     {
         _linear = model.Linear;
-        _trees = model.Trees?.Select(e => new PathEnsemble(e)).ToArray();
+        _trees = model.Trees?.Select(e => new ShapEnsemble(e)).ToArray();
         Method = _linear is null ? TreeShapMethod : LinearMethod;
     }
 
@@ -47,13 +47,13 @@ public sealed class ModelExplainer
     }
 
     /// <summary>One ensemble: each tree's TreeSHAP, and the ensemble's expected output (its base).</summary>
-    private sealed class PathEnsemble
+    private sealed class ShapEnsemble
     {
         private readonly TreeShap[] _trees;
         private readonly double[] _weights;
         private readonly double _base;
 
-        public PathEnsemble(TreeEnsembleOutput ensemble)
+        public ShapEnsemble(TreeEnsembleOutput ensemble)
         {
             _trees = new TreeShap[ensemble.Trees.Length];
             _weights = [.. ensemble.Trees.Select(t => t.Weight)];

@@ -96,12 +96,9 @@ public sealed partial class ModelRegistry(ObjectModelStore models, TimeProvider?
     public async Task<string?> ResolveAsync(string model, string alias, CancellationToken cancellationToken)
     {
         CheckAlias(alias);
-        return alias switch
-        {
-            Champion => (await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Version,
-            Previous => (await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Previous,
-            _ => (await ReadAliasAsync(model, alias, cancellationToken).ConfigureAwait(false))?.Pointer.Version,
-        };
+        return alias == Champion
+            ? (await ReadChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Version
+            : await Models.ReadAliasAsync(model, alias, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
