@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using MlFunctions.Core.Json;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
 using MlFunctions.Storage.Azure;
@@ -21,11 +22,12 @@ public sealed class StorageFunctions(OnUploadFunction onUpload, DriftJobs drift,
     /// <summary>
     /// The blob is bound as a <see cref="BlobClient"/> (deferred: the host sends its name, never its bytes);
     /// on-upload streams it from the container itself. What it reads is the trigger's metadata (BlobTrigger
-    /// and Properties), the same the custom handler's blob trigger parses.
+    /// and Properties), the same the custom handler's blob trigger parses. It returns the outcome's JSON,
+    /// the custom handler's ReturnValue (the worker's own serializer would name its members differently).
     /// </summary>
     [Function(OnUploadFunction.Name)]
     [SuppressMessage("Style", "IDE0060", Justification = "The parameter declares the trigger; the metadata names the blob.")]
-    public async Task<UploadOutcome> OnUpload(
+    public async Task<string> OnUpload(
         [BlobTrigger(Container + "/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
         FunctionContext context)
     {
@@ -37,7 +39,7 @@ public sealed class StorageFunctions(OnUploadFunction onUpload, DriftJobs drift,
             ? await onUpload.HandleAsync(upload, bucket, context.CancellationToken).ConfigureAwait(false)
             : UploadOutcome.Ignored(upload.Key, $"container '{upload.Bucket}' is not this app's container ('{bucket.Bucket}', MLF_BUCKET)");
         log.LogInformation("{Function} {Key}: {Result}: {Detail}", OnUploadFunction.Name, outcome.Key, outcome.Result, outcome.Detail);
-        return outcome;
+        return JsonSerializer.Serialize(outcome, CoreJsonContext.Web.UploadOutcome);
     }
 
     /// <summary>Every hour at minute 0 (NCRONTAB), as the custom handler's drift-schedule.</summary>

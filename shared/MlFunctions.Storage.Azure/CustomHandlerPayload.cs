@@ -51,7 +51,8 @@ public static class BlobEvents
             }
             var properties = Object(metadata, "Properties");
             return new ObjectCreated(path[..slash], path[(slash + 1)..],
-                properties is { } p && Property(p, "Length") is { ValueKind: JsonValueKind.Number } length ? length.GetInt64() : 0,
+                // ContentLength: Azure.Storage.Blobs' BlobProperties (blob extension 5.x); Length: the older SDK's.
+                properties is { } p && (Property(p, "ContentLength") ?? Property(p, "Length")) is { ValueKind: JsonValueKind.Number } length ? length.GetInt64() : 0,
                 properties is { } q && Property(q, "ETag") is { ValueKind: JsonValueKind.String } etag ? etag.GetString() : null,
                 properties is { } r && Property(r, "ContentType") is { ValueKind: JsonValueKind.String } type ? type.GetString() : null);
         }

@@ -1,0 +1,51 @@
+using MlFunctions.Adapters.Tests.Onnx;
+using MlFunctions.Core.Storage;
+using MlFunctions.Testing;
+using MlFunctions.Testing.Servers;
+
+namespace MlFunctions.Adapters.Tests.Azure.Worker;
+
+/// <summary>
+/// The published isolated worker under the test host, and the AOT custom handler beside it, both on one
+/// azurite container that holds an ONNX image classifier ("colours"): the two Azure options given the
+/// same requests.
+/// </summary>
+public sealed class AzureWorkerFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+
+    public FunctionsHostEmulator Host { get; private set; } = null!;
+
+    public HttpProcess CustomHandler { get; private set; } = null!;
+
+    public IObjectStore Container { get; private set; } = null!;
+
+    /// <summary>The publish folder: what `func azure functionapp publish` uploads.</summary>
+    public string AppDirectory { get; private set; } = "";
+
+    public static Task<string> PublishAsync() => AotPublisher.PublishAsync("functions", "MlFunctions.Azure.Worker");
+
+    public async Task InitializeAsync()
+    {
+        AppDirectory = Path.GetDirectoryName(await PublishAsync())!;
+        await _azurite.InitializeAsync();
+        Container = await _azurite.NewBucketAsync();
+        await TestModels.RegisterAsync(Container, "colours", TestModels.Classifier, TestModels.ClassifierGraph);
+        var settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = _azurite.ConnectionString, ["MLF_BUCKET"] = Container.Bucket };
+        Host = await FunctionsHostEmulator.StartAsync(AppDirectory, settings);
+        CustomHandler = await AzureHandlerProcess.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+        if (CustomHandler is not null)
+        {
+            await CustomHandler.DisposeAsync();
+        }
+        await _azurite.DisposeAsync();
+    }
+}
