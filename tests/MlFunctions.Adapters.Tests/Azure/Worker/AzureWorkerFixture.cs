@@ -1,6 +1,7 @@
 using MlFunctions.Adapters.Tests.Onnx;
 using MlFunctions.Core.Storage;
 using MlFunctions.Testing;
+using MlFunctions.Testing.AzureWorker;
 using MlFunctions.Testing.Servers;
 
 namespace MlFunctions.Adapters.Tests.Azure.Worker;

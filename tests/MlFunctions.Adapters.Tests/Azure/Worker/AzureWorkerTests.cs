@@ -1,7 +1,8 @@
 using System.Net.Http.Headers;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
-using MlFunctions.Adapters.Tests.Azure.Worker.Rpc;
+using MlFunctions.Testing.AzureWorker;
+using MlFunctions.Testing.AzureWorker.Rpc;
 using MlFunctions.Core.Storage;
 using MlFunctions.Testing;
 using SkiaSharp;

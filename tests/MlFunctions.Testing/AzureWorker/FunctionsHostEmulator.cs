@@ -10,10 +10,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using MlFunctions.Adapters.Tests.Azure.Worker.Rpc;
-using MlFunctions.Testing;
+using MlFunctions.Testing.AzureWorker.Rpc;
 
-namespace MlFunctions.Adapters.Tests.Azure.Worker;
+namespace MlFunctions.Testing.AzureWorker;
 
 /// <summary>One function as the worker indexed it: its id, and its trigger binding's raw JSON.</summary>
 public sealed record WorkerFunction(string Id, string Name, RpcFunctionMetadata Metadata, JsonElement Trigger)
@@ -48,9 +47,11 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+    private readonly Stopwatch _sinceStart;
 
-    private FunctionsHostEmulator(WebApplication grpc, WorkerStream stream, Process process, IReadOnlyDictionary<string, string> settings)
+    private FunctionsHostEmulator(WebApplication grpc, WorkerStream stream, Process process, IReadOnlyDictionary<string, string> settings, Stopwatch sinceStart)
     {
+        _sinceStart = sinceStart;
         _grpc = grpc;
         _stream = stream;
         _process = process;
@@ -62,8 +63,11 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     /// <summary>The worker's WorkerInitResponse capabilities (HttpUri among them).</summary>
     public IReadOnlyDictionary<string, string> Capabilities { get; private set; } = new Dictionary<string, string>();
 
-    /// <summary>From the process start to every function loaded.</summary>
+    /// <summary>From the process start to every function loaded and the worker's HTTP port open.</summary>
     public TimeSpan ReadyAfter { get; private set; }
+
+    /// <summary>The time since the worker's process started (a cold start's clock).</summary>
+    public TimeSpan SinceStart => _sinceStart.Elapsed;
 
     /// <summary>The worker's logs (over gRPC) and its stdout and stderr, for a failing test's message.</summary>
     public string Logs => string.Join('\n', _stream.Logs) + "\n" + _output;
@@ -114,7 +118,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(start)!;
-        var host = new FunctionsHostEmulator(grpc, stream, process, settings);
+        var host = new FunctionsHostEmulator(grpc, stream, process, settings, clock);
         process.OutputDataReceived += (_, e) => host.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => host.Capture(e.Data);
         process.BeginOutputReadLine();
@@ -179,19 +183,28 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
 
         // The worker's Kestrel may still be starting when it answers init; the host retries its first
         // forward, and here we wait for the port instead.
-        await Eventually.Async<string>(async () =>
+        while (!await AcceptsAsync(HttpUri))
         {
-            try
+            if (_sinceStart.Elapsed > Timeout)
             {
-                using var socket = new TcpClient();
-                await socket.ConnectAsync(HttpUri.Host, HttpUri.Port);
-                return "listening";
+                throw new TimeoutException($"the worker's HttpUri {HttpUri} did not accept connections");
             }
-            catch (SocketException)
-            {
-                return null;
-            }
-        }, "the worker's HttpUri to accept connections", Timeout);
+            await Task.Delay(1);
+        }
+    }
+
+    private static async Task<bool> AcceptsAsync(Uri uri)
+    {
+        try
+        {
+            using var socket = new TcpClient();
+            await socket.ConnectAsync(uri.Host, uri.Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static void Check(StatusResult? result, string step)

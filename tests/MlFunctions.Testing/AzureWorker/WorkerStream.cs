@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
-using MlFunctions.Adapters.Tests.Azure.Worker.Rpc;
+using MlFunctions.Testing.AzureWorker.Rpc;
 
-namespace MlFunctions.Adapters.Tests.Azure.Worker;
+namespace MlFunctions.Testing.AzureWorker;
 
 /// <summary>
 /// The host's end of one worker's event stream: messages to the worker are queued and written in order;
