@@ -15,6 +15,12 @@ Func<string, string?> setting = Environment.GetEnvironmentVariable;
 // The container: Azure Blob (MLF_BUCKET in the AzureWebJobsStorage account, made on first use), unless
 // MLF_STORAGE=folder points MLF_BUCKET at a folder: the custom handler's composition, unchanged.
 var services = FunctionServices.Create(setting, FunctionLimits.Azure, BucketChoice.Open(setting, lazy: true, new StoreKind("azure-blob", BlobObjectStore.FromEnvironment)));
+// MlFunctions.Azure.Worker event-grid-filters CONTAINER: the deploy script's subject filters for on-upload, one a line.
+if (args is ["event-grid-filters", var container])
+{
+    Console.Out.Write(string.Join('\n', EventGridFilters.For(services.Catalog, container)) + "\n");
+    return 0;
+}
 SkiaWarmUp.BeginFor(null);
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -34,3 +40,4 @@ var app = builder.Build();
 // Captured traffic still queued is written when the worker stops.
 app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => services.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
 await app.RunAsync();
+return 0;

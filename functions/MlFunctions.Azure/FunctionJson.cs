@@ -56,14 +56,6 @@ public static class FunctionJson
         new Binding("timerTrigger", "in", "timer", Schedule: "0 0 * * * *"),
     ]);
 
-    /// <summary>
-    /// The Event Grid subscription's subject filters for on-upload (StringBeginsWith on subject): its
-    /// input prefixes in <paramref name="container"/>, so that what on-upload writes (processed/, jobs/,
-    /// predictions/, models/) never starts it again.
-    /// </summary>
-    public static IEnumerable<string> SubjectFilters(FunctionCatalog catalog, string container) =>
-        Triggers(catalog).SelectMany(t => t.Prefixes).Select(prefix => $"/blobServices/default/containers/{container}/blobs/{prefix}");
-
     /// <summary>The storage triggers this handler serves (retrain runs in the Trainer, which cannot be AOT).</summary>
     public static IEnumerable<StorageTrigger> Triggers(FunctionCatalog catalog) => catalog.Triggers.Where(t => t.RunsIn == "adapters");
 

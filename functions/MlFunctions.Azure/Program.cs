@@ -39,7 +39,7 @@ if (args is ["function-json", var folder])
 // MlFunctions.Azure event-grid-filters CONTAINER: the deploy script's subject filters for on-upload, one a line.
 if (args is ["event-grid-filters", var container])
 {
-    Console.Out.Write(string.Join('\n', FunctionJson.SubjectFilters(catalog, container)) + "\n");
+    Console.Out.Write(string.Join('\n', EventGridFilters.For(catalog, container)) + "\n");
     return 0;
 }
 

@@ -18,12 +18,22 @@ public static class AotPublisher
     public static Task<string> PublishAsync(string projectDirectory, string project, string? binary = null) =>
         Published.GetOrAdd(project, name => new Lazy<Task<string>>(() => PublishOnceAsync(projectDirectory, name, binary ?? name))).Value;
 
-    private static async Task<string> PublishOnceAsync(string projectDirectory, string project, string binaryName)
+    /// <summary>
+    /// Another publish (a script that calls dotnet publish) run once per test run under <paramref name="key"/>,
+    /// one publish at a time with the AOT ones: the path it gives.
+    /// </summary>
+    public static Task<string> RunOnceAsync(string key, Func<Task<string>> publish) =>
+        Published.GetOrAdd(key, _ => new Lazy<Task<string>>(() => OneAtATimeAsync(publish))).Value;
+
+    private static Task<string> PublishOnceAsync(string projectDirectory, string project, string binaryName) =>
+        OneAtATimeAsync(() => PublishNowAsync(projectDirectory, project, binaryName));
+
+    private static async Task<string> OneAtATimeAsync(Func<Task<string>> publish)
     {
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
-            return await PublishNowAsync(projectDirectory, project, binaryName).ConfigureAwait(false);
+            return await publish().ConfigureAwait(false);
         }
         finally
         {

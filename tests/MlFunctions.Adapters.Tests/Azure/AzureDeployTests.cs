@@ -45,5 +45,11 @@ public sealed class AzureDeployTests
         Assert.Contains("--advanced-filter subject StringBeginsWith $filters", text, StringComparison.Ordinal);
         Assert.Contains("--runtime custom", text, StringComparison.Ordinal);
         Assert.Contains("--flexconsumption-location", text, StringComparison.Ordinal);
+        // APP=worker: the isolated worker, its on-upload a blob trigger fed by the blobs extension's Event Grid webhook.
+        Assert.Contains("--runtime dotnet-isolated --runtime-version 10.0", text, StringComparison.Ordinal);
+        Assert.Contains("scripts/azure-publish-worker.sh out/azure-worker", text, StringComparison.Ordinal);
+        Assert.Contains("MlFunctions.Azure.Worker.dll event-grid-filters", text, StringComparison.Ordinal);
+        Assert.Contains("systemKeys.blobs_extension", text, StringComparison.Ordinal);
+        Assert.Contains("runtime/webhooks/blobs?functionName=Host.Functions.on-upload", text, StringComparison.Ordinal);
     }
 }

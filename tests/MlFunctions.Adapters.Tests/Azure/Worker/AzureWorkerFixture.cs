@@ -24,11 +24,19 @@ public sealed class AzureWorkerFixture : IAsyncLifetime
     /// <summary>The publish folder: what `func azure functionapp publish` uploads.</summary>
     public string AppDirectory { get; private set; } = "";
 
-    public static Task<string> PublishAsync() => AotPublisher.PublishAsync("functions", "MlFunctions.Azure.Worker");
+    /// <summary>The README's command, scripts/azure-publish-worker.sh, once per test run: the folder it builds.</summary>
+    public static Task<string> PublishAsync() => AotPublisher.RunOnceAsync("azure-publish-worker.sh", async () =>
+    {
+        var output = Path.Combine(RepoPaths.Artifacts, "azure-worker");
+        var result = await ProcessRunner.RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "azure-publish-worker.sh"), output], TimeSpan.FromMinutes(10));
+        return result.ExitCode == 0 && File.Exists(Path.Combine(output, "worker.config.json"))
+            ? output
+            : throw new InvalidOperationException($"scripts/azure-publish-worker.sh failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
+    });
 
     public async Task InitializeAsync()
     {
-        AppDirectory = Path.GetDirectoryName(await PublishAsync())!;
+        AppDirectory = await PublishAsync();
         await _azurite.InitializeAsync();
         Container = await _azurite.NewBucketAsync();
         await TestModels.RegisterAsync(Container, "colours", TestModels.Classifier, TestModels.ClassifierGraph);

@@ -48,6 +48,13 @@ public sealed class AzureWorkerTests(AzureWorkerFixture azure) : IClassFixture<A
             var schedule = azure.Host.Functions.Single(f => f.Name == "drift-schedule");
             using var timer = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "drift-schedule", "function.json")));
             Assert.Equal(timer.RootElement.GetProperty("bindings")[0].GetProperty("schedule").GetString(), schedule.Text("schedule"));
+
+            // The deploy script subscribes either app's on-upload with the filters the app prints.
+            var handlerFilters = await ProcessRunner.RunAsync(binary, ["event-grid-filters", "mlfunctions"], TimeSpan.FromMinutes(1));
+            var workerFilters = await ProcessRunner.RunAsync("dotnet", [Path.Combine(azure.AppDirectory, "MlFunctions.Azure.Worker.dll"), "event-grid-filters", "mlfunctions"], TimeSpan.FromMinutes(1));
+            Assert.True(workerFilters.ExitCode == 0, workerFilters.Error);
+            Assert.Contains("/blobServices/default/containers/mlfunctions/blobs/incoming/", workerFilters.Output, StringComparison.Ordinal);
+            Assert.Equal(handlerFilters.Output, workerFilters.Output);
         }
         finally
         {
@@ -80,6 +87,11 @@ public sealed class AzureWorkerTests(AzureWorkerFixture azure) : IClassFixture<A
         using var extensions = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(app, "extensions.json")));
         var blobs = extensions.RootElement.GetProperty("extensions").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "AzureStorageBlobs");
         Assert.True(File.Exists(Path.Combine(app, blobs.GetProperty("hintPath").GetString()!)), blobs.ToString());
+
+        // scripts/azure-publish-worker.sh's example settings: func reads the worker runtime from them.
+        using var local = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(app, "local.settings.json")));
+        Assert.Equal("dotnet-isolated", local.RootElement.GetProperty("Values").GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Empty(Directory.GetFiles(app, "*.pdb"));
 
         // ReadyToRun: the worker's code is precompiled (it cannot be Native AOT).
         using var pe = new PEReader(File.OpenRead(worker));
