@@ -9,7 +9,7 @@
 # ReadyToRun; the conventional .NET app).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name="${1:?usage: scripts/azure-deploy.sh NAME [REGION]}"
+name="${1:?usage: scripts/azure-deploy.sh NAME [REGION] [handler|worker]}"
 region="${2:-westeurope}"
 option="${3:-handler}"
 [[ "$option" == handler || "$option" == worker ]] || { echo "azure-deploy: APP is handler or worker, not '$option'." >&2; exit 2; }
@@ -36,12 +36,14 @@ if [[ "$option" == worker ]]; then
   scripts/azure-publish-worker.sh out/azure-worker
   (cd out/azure-worker && func azure functionapp publish "$name-fn" --no-build)
   filters=$(dotnet out/azure-worker/MlFunctions.Azure.Worker.dll event-grid-filters "$container" | tr '\n' ' ')
+  keyname=blobs_extension
   key=$(az functionapp keys list --name "$name-fn" --resource-group "$group" --query systemKeys.blobs_extension --output tsv)
   endpoint="https://$name-fn.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.on-upload&code=$key"
 else
   scripts/azure-publish.sh out/azure
   (cd out/azure && func azure functionapp publish "$name-fn")
   filters=$(out/azure/MlFunctions.Azure event-grid-filters "$container" | tr '\n' ' ')
+  keyname=eventgrid_extension
   key=$(az functionapp keys list --name "$name-fn" --resource-group "$group" --query systemKeys.eventgrid_extension --output tsv)
   endpoint="https://$name-fn.azurewebsites.net/runtime/webhooks/eventgrid?functionName=on-upload&code=$key"
 fi
@@ -51,6 +53,14 @@ scripts/azure-publish-trainer.sh out/azure-trainer
 # on-upload: BlobCreated events for its input prefixes only (generated from the catalog), so that what
 # it writes (processed/, jobs/, predictions/, models/) never starts it again. Retrain's blob trigger is
 # on jobs/{name}.job.json in its own function.json.
+# A Flex Consumption app has its extension's system key once it has started after the publish.
+for _ in $(seq 30); do
+  [[ -n "$key" ]] && break
+  sleep 10
+  key=$(az functionapp keys list --name "$name-fn" --resource-group "$group" --query "systemKeys.${keyname}" --output tsv)
+  endpoint="${endpoint%code=*}code=$key"
+done
+[[ -n "$key" ]] || { echo "azure-deploy: $name-fn has no ${keyname} system key after 5 minutes; subscribe on-upload by hand once it has." >&2; exit 1; }
 # shellcheck disable=SC2086 # one filter value a word
 az eventgrid event-subscription create --name "$name-on-upload" \
   --source-resource-id "$(az storage account show --name "$account" --resource-group "$group" --query id --output tsv)" \

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out="${1:-out/azure-worker}"
 rm -rf "$out"
 dotnet publish functions/MlFunctions.Azure.Worker -c Release -r linux-x64 -o "$out" -nologo
-rm -f "$out"/*.pdb "$out"/MlFunctions.*.xml
+rm -f "$out"/*.pdb "$out"/MlFunctions.*.xml "$out"/*.staticwebassets.endpoints.json
 cat > "$out/local.settings.json" <<'JSON'
 {
   "IsEncrypted": false,

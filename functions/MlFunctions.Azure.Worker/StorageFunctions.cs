@@ -22,7 +22,7 @@ public sealed class StorageFunctions(OnUploadFunction onUpload, DriftJobs drift,
     /// <summary>
     /// The blob is bound as a <see cref="BlobClient"/> (deferred: the host sends its name, never its bytes);
     /// on-upload streams it from the container itself. What it reads is the trigger's metadata (BlobTrigger
-    /// and Properties), the same the custom handler's blob trigger parses. It returns the outcome's JSON,
+    /// and Properties), parsed by the custom handler's parser for a blob trigger's payload. It returns the outcome's JSON,
     /// the custom handler's ReturnValue (the worker's own serializer would name its members differently).
     /// </summary>
     [Function(OnUploadFunction.Name)]
@@ -35,9 +35,7 @@ public sealed class StorageFunctions(OnUploadFunction onUpload, DriftJobs drift,
             entry => entry.Key,
             entry => JsonSerializer.SerializeToElement(entry.Value?.ToString() ?? "", WorkerJsonContext.Default.String));
         var upload = BlobEvents.Parse(new CustomHandlerRequest(null, metadata));
-        var outcome = upload.Bucket == bucket.Bucket
-            ? await onUpload.HandleAsync(upload, bucket, context.CancellationToken).ConfigureAwait(false)
-            : UploadOutcome.Ignored(upload.Key, $"container '{upload.Bucket}' is not this app's container ('{bucket.Bucket}', MLF_BUCKET)");
+        var outcome = await ContainerUploads.HandleAsync(onUpload, upload, bucket, context.CancellationToken).ConfigureAwait(false);
         log.LogInformation("{Function} {Key}: {Result}: {Detail}", OnUploadFunction.Name, outcome.Key, outcome.Result, outcome.Detail);
         return JsonSerializer.Serialize(outcome, CoreJsonContext.Web.UploadOutcome);
     }

@@ -29,9 +29,7 @@ internal static class OnUploadEndpoint
             await HttpTranslation.Write(ProblemType.InvalidJson.With($"The payload is not a custom handler blob event: {e.Message}").ToResponse(), context).ConfigureAwait(false);
             return;
         }
-        var outcome = upload.Bucket == bucket.Bucket
-            ? await onUpload.HandleAsync(upload, bucket, context.RequestAborted).ConfigureAwait(false)
-            : UploadOutcome.Ignored(upload.Key, $"container '{upload.Bucket}' is not this app's container ('{bucket.Bucket}', MLF_BUCKET)");
+        var outcome = await ContainerUploads.HandleAsync(onUpload, upload, bucket, context.RequestAborted).ConfigureAwait(false);
         var line = $"{OnUploadFunction.Name} {outcome.Key}: {outcome.Result}: {outcome.Detail}";
         log.LogInformation("{Line}", line);
         var response = new CustomHandlerResponse([], [line], JsonSerializer.SerializeToElement(outcome, CoreJsonContext.Web.UploadOutcome));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
@@ -25,6 +26,12 @@ public static class HttpTranslation
     {
         var http = context.Request;
         var limit = pipeline.Catalog.Limits.MaxBodyBytes;
+        // The limit is the pipeline's (MLF_MAX_BODY_BYTES, refused with problem+json), not the server's 30 MB
+        // default, whichever host built the server (the Azure isolated worker's is not ours to configure).
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+        {
+            server.MaxRequestBodySize = null;
+        }
         if (http.ContentLength > limit)
         {
             await Write(pipeline.TooLarge(http.ContentLength.Value).ToResponse(), context).ConfigureAwait(false);

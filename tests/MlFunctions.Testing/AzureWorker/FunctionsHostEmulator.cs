@@ -70,7 +70,16 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     public TimeSpan SinceStart => _sinceStart.Elapsed;
 
     /// <summary>The worker's logs (over gRPC) and its stdout and stderr, for a failing test's message.</summary>
-    public string Logs => string.Join('\n', _stream.Logs) + "\n" + _output;
+    public string Logs
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _stream.Logs) + "\n" + _output;
+            }
+        }
+    }
 
     public int ProcessId => _process.Id;
 
@@ -87,7 +96,40 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
         grpc.MapGrpcService<HostRpcService>();
         var address = await LoopbackServer.StartAsync(grpc);
 
-        using var config = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(appDirectory, "worker.config.json")));
+        Process process;
+        Stopwatch clock;
+        try
+        {
+            (process, clock) = Launch(appDirectory, address, workerId, settings);
+        }
+        catch
+        {
+            await grpc.DisposeAsync();
+            throw;
+        }
+        var host = new FunctionsHostEmulator(grpc, stream, process, settings, clock);
+        process.OutputDataReceived += (_, e) => host.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Capture(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await host.InitializeAsync();
+            host.ReadyAfter = clock.Elapsed;
+            return host;
+        }
+        catch (Exception e)
+        {
+            var logs = host.Logs;
+            await host.DisposeAsync();
+            throw new InvalidOperationException($"The worker did not start: {e.Message}\n{logs}", e);
+        }
+    }
+
+    /// <summary>The worker's process, as the host starts it: worker.config.json's executable and worker path, the host's arguments and environment.</summary>
+    private static (Process Process, Stopwatch Clock) Launch(string appDirectory, Uri address, string workerId, IReadOnlyDictionary<string, string> settings)
+    {
+        using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(appDirectory, "worker.config.json")));
         var description = config.RootElement.GetProperty("description");
         var start = new ProcessStartInfo(description.GetProperty("defaultExecutablePath").GetString()!)
         {
@@ -117,24 +159,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        var process = Process.Start(start)!;
-        var host = new FunctionsHostEmulator(grpc, stream, process, settings, clock);
-        process.OutputDataReceived += (_, e) => host.Capture(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Capture(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await host.InitializeAsync();
-            host.ReadyAfter = clock.Elapsed;
-            return host;
-        }
-        catch (Exception e)
-        {
-            var logs = host.Logs;
-            await host.DisposeAsync();
-            throw new InvalidOperationException($"The worker did not start: {e.Message}\n{logs}", e);
-        }
+        return (Process.Start(start)!, clock);
     }
 
     private void Capture(string? line)
@@ -340,22 +365,30 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     /// <summary>WorkerTerminate with a grace period, as the host stops a worker; killed if it has not exited in time.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited && _stream.Connected.Task.IsCompleted)
-        {
-            await _stream.SendAsync(new StreamingMessage { RequestId = Guid.NewGuid().ToString(), WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) } });
-        }
         try
         {
+            if (!_process.HasExited && _stream.Connected.Task.IsCompleted)
+            {
+                // The stream may already be closed by the worker: then the kill below stops it.
+                _stream.TrySend(new StreamingMessage { RequestId = Guid.NewGuid().ToString(), WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) } });
+            }
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (TimeoutException)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // Killed below.
         }
-        _process.Dispose();
-        _http.Dispose();
-        await _grpc.StopAsync();
-        await _grpc.DisposeAsync();
+        finally
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+            _http.Dispose();
+            await _grpc.StopAsync();
+            await _grpc.DisposeAsync();
+        }
     }
 }

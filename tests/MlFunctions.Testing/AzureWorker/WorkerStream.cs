@@ -45,7 +45,8 @@ public sealed class WorkerStream
         return await response.Task.WaitAsync(timeout);
     }
 
-    public ValueTask SendAsync(StreamingMessage message) => _outgoing.Writer.WriteAsync(message);
+    /// <summary>Queues a message without waiting for an answer; false when the stream has ended.</summary>
+    public bool TrySend(StreamingMessage message) => _outgoing.Writer.TryWrite(message);
 
     /// <summary>Runs the stream until the worker ends it: the first message must be StartStream for this worker.</summary>
     public async Task RunAsync(IAsyncStreamReader<StreamingMessage> fromWorker, IServerStreamWriter<StreamingMessage> toWorker, CancellationToken cancellationToken)

@@ -47,14 +47,26 @@ public sealed class AzureWorkerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Host is not null)
+        try
         {
-            await Host.DisposeAsync();
+            if (Host is not null)
+            {
+                await Host.DisposeAsync();
+            }
         }
-        if (CustomHandler is not null)
+        finally
         {
-            await CustomHandler.DisposeAsync();
+            try
+            {
+                if (CustomHandler is not null)
+                {
+                    await CustomHandler.DisposeAsync();
+                }
+            }
+            finally
+            {
+                await _azurite.DisposeAsync();
+            }
         }
-        await _azurite.DisposeAsync();
     }
 }

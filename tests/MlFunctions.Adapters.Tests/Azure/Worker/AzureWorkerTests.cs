@@ -148,6 +148,22 @@ public sealed class AzureWorkerTests(AzureWorkerFixture azure) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_body_over_kestrels_default_limit_reaches_the_pipeline_as_in_the_custom_handler()
+    {
+        // 31 MB: over Kestrel's 30 MB default, under Azure's MLF_MAX_BODY_BYTES (100 MiB): the pipeline's answer, not a failed read.
+        var body = new byte[31_000_000];
+        const string path = "/api/resize?width=64";
+
+        var worker = await SendAsync(HttpMethod.Post, path, body, "image/jpeg");
+        using var handler = await azure.CustomHandler.Client.PostAsync(path, Content(body, "image/jpeg"));
+
+        Assert.Equal(StatusResult.Types.Status.Success, worker.Invocation.Result.Status);
+        Assert.Equal((int)handler.StatusCode, worker.Status);
+        Assert.Equal("application/problem+json", worker.ContentType);
+        Assert.Equal(await handler.Content.ReadAsByteArrayAsync(), worker.Body);
+    }
+
+    [Fact]
     public async Task On_upload_through_event_grid_writes_the_custom_handlers_variants_in_azurite()
     {
         var photo = await File.ReadAllBytesAsync(RepoPaths.ExifImage("Portrait_5"));
