@@ -28,13 +28,35 @@ public sealed class OnnxGraphRunner : IGraphRunner
     /// <summary>The kind of CPU, as far as ONNX Runtime's layouts depend on it: the architecture and its widest vectors.</summary>
     private static string Cpu => RuntimeInformation.ProcessArchitecture switch
     {
-        Architecture.X64 => Avx512F.IsSupported ? "x64-avx512" : Avx2.IsSupported ? "x64-avx2" : Avx.IsSupported ? "x64-avx" : "x64-sse",
+        Architecture.X64 => X64Vectors(),
         var other => other.ToString().ToLowerInvariant(),
     };
 
-    public IGraph Load(byte[] model, GraphForm form = GraphForm.Original)
+    /// <summary>
+    /// The widest vectors an x64 CPU has, from CPUID as ONNX Runtime reads it: not from
+    /// <c>Avx512F.IsSupported</c>, which a Native AOT binary answers for the instruction sets it was compiled
+    /// for, so that its JIT build and its AOT build named one machine differently, and the AOT build
+    /// optimised the graph again at every cold start.
+    /// </summary>
+    private static string X64Vectors()
+    {
+        var (_, features7, _, _) = X86Base.CpuId(7, 0);
+        var (_, _, features1, _) = X86Base.CpuId(1, 0);
+        return (features7 & (1 << 16)) != 0 ? "x64-avx512"
+            : (features7 & (1 << 5)) != 0 ? "x64-avx2"
+            : (features1 & (1 << 28)) != 0 ? "x64-avx"
+            : "x64-sse";
+    }
+
+    public IGraph Load(byte[] model, GraphForm form = GraphForm.Original, string? weightsFolder = null)
     {
         var options = Options(form == GraphForm.Native ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL);
+        if (weightsFolder is not null)
+        {
+            // The graph's weights live in a file of that folder: ONNX Runtime maps it into memory, so
+            // nothing copies them into the heap (a cold start's largest cost: 64 MB for ResNet18).
+            options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", weightsFolder);
+        }
         try
         {
             return new OnnxGraph(new InferenceSession(model, options), options);
@@ -46,16 +68,38 @@ public sealed class OnnxGraphRunner : IGraphRunner
         }
     }
 
-    public OptimizedGraphs Optimize(byte[] model) =>
-        new(Save(model, GraphOptimizationLevel.ORT_ENABLE_EXTENDED), Save(model, GraphOptimizationLevel.ORT_ENABLE_ALL));
-
-    /// <summary>The graph as ONNX Runtime optimises it at <paramref name="level"/>, in ONNX's own format (which loads faster here than the ORT format).</summary>
-    private static byte[] Save(byte[] model, GraphOptimizationLevel level)
+    public OptimizedGraphs Optimize(byte[] model)
     {
-        // ONNX Runtime writes an optimised graph only to a file.
-        var path = Path.Combine(Path.GetTempPath(), $"mlf-optimized-{Guid.NewGuid():N}.onnx");
+        var folder = Directory.CreateTempSubdirectory("mlf-optimized-").FullName;
+        try
+        {
+            var portable = Save(model, GraphOptimizationLevel.ORT_ENABLE_EXTENDED, Path.Combine(folder, OnnxFiles.Portable), weights: null);
+            var native = Save(model, GraphOptimizationLevel.ORT_ENABLE_ALL, Path.Combine(folder, OnnxFiles.Native), OnnxFiles.NativeWeights);
+            // A graph with no initializer large enough to keep apart gets no weights file: an empty one stands for it.
+            var weights = Path.Combine(folder, OnnxFiles.NativeWeights);
+            return new OptimizedGraphs(portable, native, File.Exists(weights) ? File.ReadAllBytes(weights) : []);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The graph as ONNX Runtime optimises it at <paramref name="level"/>, in ONNX's own format (which loads
+    /// faster here than the ORT format), written to <paramref name="path"/> (ONNX Runtime writes an optimised
+    /// graph only to a file); with <paramref name="weights"/>, its initializers of 1 KiB or more go to that
+    /// file beside it, aligned so that a load maps them.
+    /// </summary>
+    private static byte[] Save(byte[] model, GraphOptimizationLevel level, string path, string? weights)
+    {
         using var options = Options(level);
         options.OptimizedModelFilePath = path;
+        if (weights is not null)
+        {
+            options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", weights);
+            options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+        }
         // The native form is meant for this kind of CPU only: no warning to log about it.
         options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         try
@@ -68,10 +112,6 @@ public sealed class OnnxGraphRunner : IGraphRunner
         catch (OnnxRuntimeException e)
         {
             throw new InvalidDataException($"ONNX Runtime cannot optimise the graph: {e.Message}", e);
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 

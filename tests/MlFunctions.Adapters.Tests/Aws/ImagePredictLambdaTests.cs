@@ -7,7 +7,7 @@ using MlFunctions.Testing;
 
 namespace MlFunctions.Adapters.Tests.Aws;
 
-/// <summary>An image predicted by the ONNX sample model through the real AOT bootstrap gives what the local host (JIT) gives.</summary>
+/// <summary>An image predicted by the ONNX sample model through the real AOT bootstrap gives what the local host (JIT) gives, both loading the graph optimised for this machine.</summary>
 public sealed class ImagePredictLambdaTests : IAsyncLifetime
 {
     private readonly string _bucket = Directory.CreateTempSubdirectory("mlf-onnx-lambda-").FullName;
@@ -16,7 +16,15 @@ public sealed class ImagePredictLambdaTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await SampleImageModel.EnsureAsync(new LocalFolderStore(_bucket), new Core.Models.Onnx.OnnxRegistration(Core.Contract.FunctionLimits.Default, new MlFunctions.Onnx.OnnxGraphRunner()), NullLogger.Instance, CancellationToken.None);
+        var store = new LocalFolderStore(_bucket);
+        await SampleImageModel.EnsureAsync(store, new Core.Models.Onnx.OnnxRegistration(Core.Contract.FunctionLimits.Default, new MlFunctions.Onnx.OnnxGraphRunner()), NullLogger.Instance, CancellationToken.None);
+        // Only the graph optimised for this machine can answer: the AOT build must name the machine as the
+        // JIT build that registered it does (it named an AVX-512 CPU differently, and optimised again at every cold start).
+        var version = (await new Core.Models.Store.ObjectModelStore(store).ReadChampionAsync(SampleImageModel.Name, CancellationToken.None))!.Version;
+        foreach (var other in new[] { Core.Models.Onnx.OnnxFiles.Graph, Core.Models.Onnx.OnnxFiles.Portable })
+        {
+            File.WriteAllBytes(store.PathOf(BucketLayout.Version(SampleImageModel.Name, version, other)), [1, 2, 3]);
+        }
         _emulator = await LambdaRuntimeEmulator.StartAsync();
         _bootstrap = await BootstrapProcess.StartAsync(_emulator, "predict", new Dictionary<string, string> { ["MLF_STORAGE"] = "folder", ["MLF_BUCKET"] = _bucket });
     }

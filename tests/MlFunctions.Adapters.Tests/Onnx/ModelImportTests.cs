@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Imaging;
+using MlFunctions.Core.Models.Onnx;
 using MlFunctions.Core.Models.Store;
 using MlFunctions.Core.Storage;
 using MlFunctions.Core.Uploads;
@@ -62,18 +65,60 @@ public sealed class ModelImportTests(S3rverFixture s3) : IClassFixture<S3rverFix
         var champion = await new ObjectModelStore(bucket).ReadChampionAsync("pets", CancellationToken.None);
         Assert.Equal(version, champion!.Version);
 
+        // The native graph keeps its weights apart (what a cold start maps): beside it, as the manifest says.
+        var manifest = await new ObjectModelStore(bucket).ReadOnnxManifestAsync("pets", version, CancellationToken.None);
+        var weights = await bucket.ReadAsync(BucketLayout.Version("pets", version, OnnxFiles.NativeWeights), CancellationToken.None, ObjectModelStore.MaxGraphBytes);
+        Assert.Equal(manifest!.Optimized!.WeightsSha256, Convert.ToHexStringLower(SHA256.HashData(weights!.Content)));
+        var native = await bucket.ReadAsync(BucketLayout.Version("pets", version, OnnxFiles.Native), CancellationToken.None, ObjectModelStore.MaxGraphBytes);
+        Assert.True(native!.Content.Length < weights.Content.Length / 100, $"the native graph has {native.Content.Length} bytes beside {weights.Content.Length} of weights");
+
+        // Served: from the folder, the weights file itself is mapped; from s3rver, a temporary copy of it.
+        var (answered, body) = await PredictAsync(bucket);
+        Assert.Equal(200, answered);
+        Assert.Equal(version, body.GetProperty("version").GetString());
+        Assert.Equal(512, body.GetProperty("embedding").GetArrayLength());
+    }
+
+    private static async Task<(int Status, JsonElement Body)> PredictAsync(IObjectStore bucket, string model = "pets")
+    {
         var catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero, graphs: new OnnxGraphRunner()), bucket);
         var predict = catalog.Find("predict")!;
         var answer = await new FunctionPipeline(catalog).InvokeAsync(predict, new FunctionRequest
         {
-            Method = "POST", Path = "/api/predict/pets", Body = SampleImage.Png,
-            RouteValues = FunctionRequest.Map([KeyValuePair.Create("model", "pets")]),
+            Method = "POST", Path = $"/api/predict/{model}", Body = SampleImage.Png,
+            RouteValues = FunctionRequest.Map([KeyValuePair.Create("model", model)]),
             Headers = FunctionRequest.Map([KeyValuePair.Create("Content-Type", "image/png")]),
         }, CancellationToken.None);
-        Assert.Equal(200, answer.Status);
-        var body = JsonDocument.Parse(answer.Body).RootElement;
-        Assert.Equal(version, body.GetProperty("version").GetString());
-        Assert.Equal(512, body.GetProperty("embedding").GetArrayLength());
+        return (answer.Status, JsonDocument.Parse(answer.Body).RootElement);
+    }
+
+    [Fact]
+    public async Task A_version_whose_native_graph_holds_its_weights_still_loads_and_missing_weights_are_a_409_naming_the_file()
+    {
+        var bucket = new LocalFolderStore(_folder);
+        await ImportAsync(bucket, Fits);
+        var version = (await StatusAsync(bucket)).GetProperty("version").GetString()!;
+        var folder = Path.Combine(_folder, "models", "pets", version);
+        var (_, expected) = await PredictAsync(bucket);
+
+        File.Delete(Path.Combine(folder, OnnxFiles.NativeWeights));
+        var (status, problem) = await PredictAsync(bucket);
+        Assert.Equal(409, status);
+        Assert.Contains(OnnxFiles.NativeWeights, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // As registered before the weights were kept apart: a native graph that holds them, and no weightsSha256.
+        var manifestPath = Path.Combine(folder, OnnxFiles.Manifest);
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        Assert.NotNull(manifest["optimized"]!["weightsSha256"]);
+        manifest["optimized"]!.AsObject().Remove("weightsSha256");
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions { OptimizedModelFilePath = Path.Combine(folder, OnnxFiles.Native) })
+        using (new Microsoft.ML.OnnxRuntime.InferenceSession(SampleImageModel.GraphPath, options))
+        {
+        }
+        var (oldStatus, old) = await PredictAsync(bucket);
+        Assert.Equal(200, oldStatus);
+        Assert.Equal(expected.GetProperty("embedding").ToString(), old.GetProperty("embedding").ToString());
     }
 
     [Theory]

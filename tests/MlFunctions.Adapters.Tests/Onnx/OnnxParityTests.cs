@@ -1,5 +1,6 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Onnx;
+using MlFunctions.Core.Storage;
 using MlFunctions.Core.Tensors;
 using MlFunctions.Local;
 using MlFunctions.Onnx;
@@ -22,7 +23,9 @@ public sealed class OnnxParityTests
     {
         var runner = new OnnxGraphRunner();
         using var prepare = runner.Load(File.ReadAllBytes(SampleImageModel.PreparePath));
-        using var backbone = runner.Load(runner.Optimize(File.ReadAllBytes(SampleImageModel.GraphPath)).Native, GraphForm.Native);
+        var optimized = runner.Optimize(File.ReadAllBytes(SampleImageModel.GraphPath));
+        using var weights = LocalObjectFile.Write(optimized.NativeWeights, OnnxFiles.NativeWeights);
+        using var backbone = runner.Load(optimized.Native, GraphForm.Native, weights.Folder);
         return backbone.Run("Input247", [1, 3, 224, 224], prepare.Run("OriginalInput", [1, 3, 224, 224], pixels, "PreprocessedInput").Values, "Pooling395_Output_0").Values;
     }
 

@@ -15,10 +15,12 @@ public interface IGraphRunner
 
     /// <summary>
     /// Loads a graph: model.onnx as registered, or one of the graphs <see cref="Optimize"/> wrote
-    /// (<paramref name="form"/>), which skip the optimising they had; a graph the runtime cannot load is
+    /// (<paramref name="form"/>), which skip the optimising they had; a native graph's weights are read
+    /// from <see cref="OnnxFiles.NativeWeights"/> in <paramref name="weightsFolder"/> (mapped into memory,
+    /// not copied; the file may be deleted once the graph is loaded). A graph the runtime cannot load is
     /// an <see cref="InvalidDataException"/>.
     /// </summary>
-    IGraph Load(byte[] model, GraphForm form = GraphForm.Original);
+    IGraph Load(byte[] model, GraphForm form = GraphForm.Original, string? weightsFolder = null);
 
     /// <summary>The graph optimised once: portably (fusions any CPU runs), and for this <see cref="Machine"/> (its CPU's layouts too).</summary>
     OptimizedGraphs Optimize(byte[] model);
@@ -32,8 +34,12 @@ public enum GraphForm
     Native,
 }
 
-/// <summary>A graph optimised at registration: <see cref="Portable"/> loads on any CPU, <see cref="Native"/> on machines like the one that made it.</summary>
-public sealed record OptimizedGraphs(byte[] Portable, byte[] Native);
+/// <summary>
+/// A graph optimised at registration: <see cref="Portable"/> loads on any CPU, <see cref="Native"/> on
+/// machines like the one that made it, with its weights (<see cref="NativeWeights"/>, empty when it has
+/// none large enough to keep apart) in a file of their own.
+/// </summary>
+public sealed record OptimizedGraphs(byte[] Portable, byte[] Native, byte[] NativeWeights);
 
 /// <summary>A loaded graph: its inputs and outputs, and a run on one float tensor. Safe for concurrent runs.</summary>
 public interface IGraph : IDisposable

@@ -15,4 +15,11 @@ public static class OnnxFiles
 
     /// <summary>The graph as registration optimised it for its own kind of CPU: what a cold start loads on such a machine.</summary>
     public const string Native = "model.native.onnx";
+
+    /// <summary>
+    /// The native graph's weights, which <see cref="Native"/> names as its external data: a cold start maps
+    /// them into memory rather than reading them into the heap (versions registered before they were kept
+    /// apart have them inside <see cref="Native"/>; <see cref="OnnxOptimized.WeightsSha256"/> tells which).
+    /// </summary>
+    public const string NativeWeights = "model.native.weights";
 }

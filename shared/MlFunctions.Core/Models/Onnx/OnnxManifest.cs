@@ -152,9 +152,10 @@ public sealed record OnnxDetectionOutput
 /// <summary>
 /// The optimised graphs written at registration: <see cref="OnnxFiles.Portable"/> for the
 /// <paramref name="Runtime"/> on any CPU, <see cref="OnnxFiles.Native"/> for the <paramref name="Machine"/>
-/// (runtime and kind of CPU) that registered it, with their sha256.
+/// (runtime and kind of CPU) that registered it, with their sha256, and the sha256 of the native graph's
+/// weights (<see cref="OnnxFiles.NativeWeights"/>; null for versions whose native graph holds them).
 /// </summary>
-public sealed record OnnxOptimized(string Runtime, string Sha256, string Machine, string NativeSha256);
+public sealed record OnnxOptimized(string Runtime, string Sha256, string Machine, string NativeSha256, string? WeightsSha256 = null);
 
 /// <summary>Where a graph came from: its sha256, and a source people can read.</summary>
 public sealed record OnnxSource(string Sha256, string? Origin = null);

@@ -33,7 +33,7 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
             Version = string.IsNullOrEmpty(manifest.Version) ? "v-" + sha256[..12] : ModelNames.Check(manifest.Version, "version"),
             Source = new OnnxSource(sha256, manifest.Source?.Origin),
             Optimized = new OnnxOptimized(runner.Runtime, Convert.ToHexStringLower(SHA256.HashData(optimized.Portable)),
-                runner.Machine, Convert.ToHexStringLower(SHA256.HashData(optimized.Native))),
+                runner.Machine, Convert.ToHexStringLower(SHA256.HashData(optimized.Native)), Convert.ToHexStringLower(SHA256.HashData(optimized.NativeWeights))),
         };
         Check(manifest, optimized, prepare);
         await registry.WriteOnnxAsync(manifest, new MemoryStream(graph, writable: false), prepare is null ? null : new MemoryStream(prepare, writable: false), cancellationToken,
@@ -45,7 +45,10 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
     private void Check(OnnxManifest manifest, OptimizedGraphs optimized, byte[]? prepare)
     {
         // The portable graph is checked (it is what other machines serve), and the native one loaded once.
-        runner.Load(optimized.Native, GraphForm.Native).Dispose();
+        using (var weights = LocalObjectFile.Write(optimized.NativeWeights, OnnxFiles.NativeWeights))
+        {
+            runner.Load(optimized.Native, GraphForm.Native, weights.Folder).Dispose();
+        }
         using var model = new OnnxModel(manifest, runner.Load(optimized.Portable, GraphForm.Portable), prepare is null ? null : runner.Load(prepare));
         try
         {

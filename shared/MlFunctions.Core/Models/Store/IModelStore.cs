@@ -28,5 +28,12 @@ public interface IModelStore
     Task<StoredOnnx?> ReadOnnxAsync(string model, string version, Onnx.IGraphRunner? runner, CancellationToken cancellationToken);
 }
 
-/// <summary>An ONNX version as stored, and which form of its graph <see cref="Graph"/> is.</summary>
-public sealed record StoredOnnx(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare, Onnx.GraphForm Form);
+/// <summary>
+/// An ONNX version as stored, which form of its graph <see cref="Graph"/> is, and a native graph's
+/// weights as a file of this machine (a temporary copy from a remote bucket is deleted when this is
+/// disposed, once the graph is loaded).
+/// </summary>
+public sealed record StoredOnnx(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare, Onnx.GraphForm Form, Storage.LocalObjectFile? Weights = null) : IDisposable
+{
+    public void Dispose() => Weights?.Dispose();
+}

@@ -167,7 +167,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
 
     private async Task<ServedModel?> ReadOnnxAsync(string model, string version)
     {
-        var stored = await Store.ReadOnnxAsync(model, version, Graphs, CancellationToken.None).ConfigureAwait(false);
+        using var stored = await Store.ReadOnnxAsync(model, version, Graphs, CancellationToken.None).ConfigureAwait(false);
         if (stored is null)
         {
             return null;
@@ -179,7 +179,7 @@ public sealed class ModelCache(IModelStore store, TimeSpan recheck, TimeProvider
         IGraph? graph = null, prepare = null;
         try
         {
-            graph = graphs.Load(stored.Graph, stored.Form);
+            graph = graphs.Load(stored.Graph, stored.Form, stored.Weights?.Folder);
             prepare = stored.Prepare is { } bytes ? graphs.Load(bytes) : null;
             return new OnnxModel(stored.Manifest, graph, prepare);
         }

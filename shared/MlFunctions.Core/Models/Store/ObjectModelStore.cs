@@ -75,7 +75,12 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
             var prepare = manifest.Prepare is null ? null
                 : await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Prepare), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
                     ?? throw new InvalidDataException("model.json names a prepare graph and there is no prepare.onnx beside it.");
-            return new StoredOnnx(manifest, graph.Content, prepare?.Content, form);
+            // A native graph keeps its weights apart (unless registered before they were): a file to map, not bytes to copy.
+            var weights = form == GraphForm.Native && manifest.Optimized?.WeightsSha256 is not null
+                ? await LocalObjectFile.OpenAsync(Objects, BucketLayout.Version(model, version, OnnxFiles.NativeWeights), MaxGraphBytes, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidDataException($"model.json has no {OnnxFiles.NativeWeights} beside it.")
+                : null;
+            return new StoredOnnx(manifest, graph.Content, prepare?.Content, form, weights);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
         {
@@ -104,6 +109,7 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         {
             await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Portable), optimized.Portable, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
             await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Native), optimized.Native, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.NativeWeights), optimized.NativeWeights, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
         }
         if (prepare is not null)
         {
