@@ -115,13 +115,22 @@ public sealed class OnnxGraphRunner : IGraphRunner
         }
     }
 
-    private static SessionOptions Options(GraphOptimizationLevel level) => new()
+    private static SessionOptions Options(GraphOptimizationLevel level)
     {
-        GraphOptimizationLevel = level,
-        // One request runs at a time on a function instance; two cores are all a small instance has.
-        IntraOpNumThreads = Math.Min(Environment.ProcessorCount, 4),
-        InterOpNumThreads = 1,
-    };
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = level,
+            // One request runs at a time on a function instance; two cores are all a small instance has.
+            IntraOpNumThreads = Math.Min(Environment.ProcessorCount, 4),
+            InterOpNumThreads = 1,
+        };
+        // A session's threads wait for work without spinning: between runs a request decodes its image,
+        // and a model with a prepare graph runs two sessions, whose idle threads spun on the cores the
+        // other work needed. ResNet18 here: 21 ms a photo against 33 (the graph's own run is unchanged).
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        return options;
+    }
 
     private sealed class OnnxGraph(InferenceSession session, SessionOptions options) : IGraph
     {

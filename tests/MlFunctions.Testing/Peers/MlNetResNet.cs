@@ -8,7 +8,7 @@ namespace MlFunctions.Testing.Peers;
 /// ML.NET's own way to run the ResNet18 package's graphs (JIT): OnnxTransformer for ResNetPreprocess.onnx
 /// then ResNet18.onnx, through a PredictionEngine, on the raw 224x224 RGB pixels (planar, 0 to 255),
 /// on ONNX Runtime with the threads given. (ML.NET's image transforms, ImageAnalytics, cannot run
-/// beside us: they are built against SkiaSharp 2, whose pixel API SkiaSharp 3 removed.)
+/// beside us in one process: they need SkiaSharp 3, which cannot load beside our SkiaSharp 4; the benchmark runs them in tests/peers/MlNetImages.)
 /// </summary>
 public sealed class MlNetResNet : IDisposable
 {
