@@ -33,38 +33,47 @@ public sealed class OnnxGraphRunner : IGraphRunner
     };
 
     /// <summary>
-    /// The widest vectors an x64 CPU has, from CPUID as ONNX Runtime reads it: not from
-    /// <c>Avx512F.IsSupported</c>, which a Native AOT binary answers for the instruction sets it was compiled
-    /// for, so that its JIT build and its AOT build named one machine differently, and the AOT build
-    /// optimised the graph again at every cold start.
+    /// The widest vectors an x64 CPU has, from CPUID's feature bits (the OS enabling their registers is
+    /// taken as given, as Linux does for what the CPU has): not from <c>Avx512F.IsSupported</c>, which a
+    /// Native AOT binary answers for the instruction sets it was compiled for, so that its JIT and AOT
+    /// builds named one machine differently, and the AOT build optimised the graph again at every cold
+    /// start. Named "x64/avx512f" where the old labels were "x64-avx512": a graph labelled by an AOT host
+    /// before (its AVX-512 layouts called "x64-avx2") never matches, and loads its portable form.
     /// </summary>
     private static string X64Vectors()
     {
-        var (_, features7, _, _) = X86Base.CpuId(7, 0);
+        var (leaves, _, _, _) = X86Base.CpuId(0, 0);
         var (_, _, features1, _) = X86Base.CpuId(1, 0);
-        return (features7 & (1 << 16)) != 0 ? "x64-avx512"
-            : (features7 & (1 << 5)) != 0 ? "x64-avx2"
-            : (features1 & (1 << 28)) != 0 ? "x64-avx"
-            : "x64-sse";
+        var (_, features7, _, _) = leaves >= 7 ? X86Base.CpuId(7, 0) : default;
+        var xsave = (features1 & (1 << 27)) != 0; // OSXSAVE: the OS saves the vector registers
+        return !xsave || (features1 & (1 << 28)) == 0 ? "x64/sse"
+            : (features7 & (1 << 16)) != 0 ? "x64/avx512f"
+            : (features7 & (1 << 5)) != 0 ? "x64/avx2"
+            : "x64/avx";
     }
 
     public IGraph Load(byte[] model, GraphForm form = GraphForm.Original, string? weightsFolder = null)
     {
         var options = Options(form == GraphForm.Native ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL);
-        if (weightsFolder is not null)
-        {
-            // The graph's weights live in a file of that folder: ONNX Runtime maps it into memory, so
-            // nothing copies them into the heap (a cold start's largest cost: 64 MB for ResNet18).
-            options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", weightsFolder);
-        }
         try
         {
+            if (weightsFolder is not null)
+            {
+                // The graph's weights live in a file of that folder: ONNX Runtime maps it into memory, so
+                // nothing copies them into the heap (a cold start's largest cost: 64 MB for ResNet18).
+                options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", weightsFolder);
+            }
             return new OnnxGraph(new InferenceSession(model, options), options);
         }
         catch (OnnxRuntimeException e)
         {
             options.Dispose();
             throw new InvalidDataException($"ONNX Runtime cannot load the graph: {e.Message}", e);
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
         }
     }
 
@@ -75,9 +84,9 @@ public sealed class OnnxGraphRunner : IGraphRunner
         {
             var portable = Save(model, GraphOptimizationLevel.ORT_ENABLE_EXTENDED, Path.Combine(folder, OnnxFiles.Portable), weights: null);
             var native = Save(model, GraphOptimizationLevel.ORT_ENABLE_ALL, Path.Combine(folder, OnnxFiles.Native), OnnxFiles.NativeWeights);
-            // A graph with no initializer large enough to keep apart gets no weights file: an empty one stands for it.
+            // A graph with no initializer large enough to keep apart (a small tabular model) gets no weights file.
             var weights = Path.Combine(folder, OnnxFiles.NativeWeights);
-            return new OptimizedGraphs(portable, native, File.Exists(weights) ? File.ReadAllBytes(weights) : []);
+            return new OptimizedGraphs(portable, native, File.Exists(weights) ? File.ReadAllBytes(weights) : null);
         }
         finally
         {

@@ -102,7 +102,7 @@ internal static class OnnxBenchmark
             Console.WriteLine($"  ours (predict function, ONNX Runtime, {Threads} threads)                          {ours,8:F1} photos/s");
             Console.WriteLine($"  ML.NET's image pipeline (LoadImages, ResizeImages, ExtractPixels, OnnxTransformer) {images,8:F1} photos/s   ours / ML.NET: {ours / images:F2}x");
             Console.WriteLine($"  our decode and resize, then OnnxTransformer + PredictionEngine                 {theirs,8:F1} photos/s   ours / this: {ours / theirs:F2}x");
-            Console.WriteLine($"  same model: cosine of ML.NET's and our features for {CheckPhoto} (upright; ML.NET resizes the full image bilinearly, we shrink on load and filter): {Cosine(features, oursFeatures):F4}");
+            Console.WriteLine($"  same model: cosine of ML.NET's and our features for {CheckPhoto} (upright; ML.NET decodes the full image and resizes it bilinearly, we shrink on load and filter): {Cosine(features, oursFeatures):F4}");
         }
         finally
         {

@@ -4,7 +4,9 @@ namespace MlFunctions.Core.Storage;
 /// An object as a file of this machine, for a reader that opens files itself (ONNX Runtime maps a
 /// graph's weights into memory rather than reading them into the heap): the local folder store's own
 /// file, or the object streamed into a file of the same name in a temporary folder, deleted when this
-/// is disposed. A reader that mapped the file keeps its mapping: on Linux a mapping outlives the name.
+/// is disposed. A reader that mapped the file keeps its mapping: on Linux a mapping outlives the name
+/// (its disk space stays taken until the mapping goes). On Windows a mapped file cannot be deleted, and
+/// its folder is left to the OS's temporary-file cleaning.
 /// </summary>
 public sealed class LocalObjectFile : IDisposable
 {
@@ -23,7 +25,9 @@ public sealed class LocalObjectFile : IDisposable
 
     /// <summary>
     /// The object <paramref name="key"/> as a file, or null when there is none; more than
-    /// <paramref name="maxBytes"/> is an <see cref="ObjectTooLargeException"/>, and no copy is left behind.
+    /// <paramref name="maxBytes"/> is an <see cref="ObjectTooLargeException"/>, and a copy that the
+    /// temporary folder cannot hold (a full disk) a <see cref="TemporaryStorageException"/>; neither
+    /// leaves a copy behind.
     /// </summary>
     public static async Task<LocalObjectFile?> OpenAsync(IObjectStore store, string key, long maxBytes, CancellationToken cancellationToken)
     {
@@ -43,28 +47,31 @@ public sealed class LocalObjectFile : IDisposable
         {
             throw new ObjectTooLargeException(key, reader.Length.Value, maxBytes);
         }
-        var folder = Directory.CreateTempSubdirectory("mlf-object-").FullName;
+        var folder = TemporaryFolder();
         try
         {
             var path = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(key));
-            await using (var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            await using (var copy = Local(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16)))
             {
                 var buffer = new byte[1 << 16];
+                long written = 0;
                 int read;
                 while ((read = await reader.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    if (copy.Length + read > maxBytes)
+                    if (written + read > maxBytes)
                     {
-                        throw new ObjectTooLargeException(key, copy.Length + read, maxBytes);
+                        throw new ObjectTooLargeException(key, written + read, maxBytes);
                     }
-                    await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await Local(async () => await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                    written += read;
                 }
+                await Local(async () => await copy.FlushAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             }
             return new LocalObjectFile(path, folder);
         }
         catch
         {
-            Directory.Delete(folder, recursive: true);
+            Delete(folder);
             throw;
         }
     }
@@ -72,28 +79,71 @@ public sealed class LocalObjectFile : IDisposable
     /// <summary><paramref name="content"/> as a file named <paramref name="name"/> in a temporary folder, deleted when this is disposed.</summary>
     public static LocalObjectFile Write(ReadOnlySpan<byte> content, string name)
     {
-        var folder = Directory.CreateTempSubdirectory("mlf-object-").FullName;
-        var path = System.IO.Path.Combine(folder, name);
-        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        var folder = TemporaryFolder();
+        try
         {
-            file.Write(content);
+            var path = System.IO.Path.Combine(folder, name);
+            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(content);
+            }
+            return new LocalObjectFile(path, folder);
         }
-        return new LocalObjectFile(path, folder);
+        catch
+        {
+            Delete(folder);
+            throw;
+        }
     }
 
     public void Dispose()
     {
-        if (_temporaryFolder is null)
+        if (_temporaryFolder is not null)
         {
-            return;
+            Delete(_temporaryFolder);
         }
+    }
+
+    private static string TemporaryFolder() => Local(() => Directory.CreateTempSubdirectory("mlf-object-").FullName);
+
+    /// <summary>A failure of this machine's temporary storage, told apart from the store's own (whose streams fail with IOException too).</summary>
+    private static T Local<T>(Func<T> write)
+    {
         try
         {
-            Directory.Delete(_temporaryFolder, recursive: true);
+            return write();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Windows keeps a mapped file until its mapping goes: the temporary folder is left to the OS.
+            throw new TemporaryStorageException(e);
+        }
+    }
+
+    private static async Task Local(Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TemporaryStorageException(e);
+        }
+    }
+
+    private static void Delete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Windows keeps a mapped file until its mapping goes; a failure here must not hide the one being thrown.
         }
     }
 }
+
+/// <summary>This machine's temporary folder could not hold a copy (no room, no permission).</summary>
+public sealed class TemporaryStorageException(Exception inner)
+    : IOException($"the temporary folder ({Path.GetTempPath()}) cannot hold the copy ({inner.Message})", inner);

@@ -154,6 +154,9 @@ public sealed class OnnxTasksTests : IDisposable
         Assert.StartsWith("onnxruntime 1.", registered.Optimized.Machine, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(version, OnnxFiles.Portable)));
         Assert.True(File.Exists(Path.Combine(version, OnnxFiles.Native)));
+        // A graph of a few weights has none worth mapping: no weights file, and the manifest says so.
+        Assert.Null(registered.Optimized.WeightsSha256);
+        Assert.False(File.Exists(Path.Combine(version, OnnxFiles.NativeWeights)));
         var manifestPath = Path.Combine(version, OnnxFiles.Manifest);
         var manifest = File.ReadAllText(manifestPath);
         Assert.Contains(registered.Optimized.NativeSha256, manifest, StringComparison.Ordinal);

@@ -25,26 +25,31 @@ public sealed class LocalObjectFileTests : IDisposable
         public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
     }
 
+    // Each test's own file name: a copy left behind is found by it, whatever else runs meanwhile.
+    private readonly string _name = $"{Guid.NewGuid():N}.weights";
+
+    private string Key => $"models/m/v1/{_name}";
+
     private async Task<LocalFolderStore> StoreAsync(byte[] content)
     {
         var store = new LocalFolderStore(_folder);
-        await store.WriteAsync("models/m/v1/model.native.weights", content, "application/octet-stream", WriteCondition.Always, CancellationToken.None);
+        await store.WriteAsync(Key, content, "application/octet-stream", WriteCondition.Always, CancellationToken.None);
         return store;
     }
 
-    private static string[] Copies() => Directory.GetDirectories(Path.GetTempPath(), "mlf-object-*");
+    private string[] Copies() => [.. Directory.GetDirectories(Path.GetTempPath(), "mlf-object-*").Where(d => File.Exists(Path.Combine(d, _name)))];
 
     [Fact]
     public async Task The_folder_stores_own_file_is_used_and_kept()
     {
         var store = await StoreAsync([1, 2, 3]);
 
-        using (var file = await LocalObjectFile.OpenAsync(store, "models/m/v1/model.native.weights", 3, CancellationToken.None))
+        using (var file = await LocalObjectFile.OpenAsync(store, Key, 3, CancellationToken.None))
         {
-            Assert.Equal(store.PathOf("models/m/v1/model.native.weights"), file!.Path);
+            Assert.Equal(store.PathOf(Key), file!.Path);
         }
 
-        Assert.True(File.Exists(store.PathOf("models/m/v1/model.native.weights")));
+        Assert.True(File.Exists(store.PathOf(Key)));
         Assert.Null(await LocalObjectFile.OpenAsync(store, "models/m/v1/none", 3, CancellationToken.None));
     }
 
@@ -54,13 +59,15 @@ public sealed class LocalObjectFileTests : IDisposable
         var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7)).ToArray();
         var store = new Remote(await StoreAsync(content));
 
-        var file = await LocalObjectFile.OpenAsync(store, "models/m/v1/model.native.weights", content.Length, CancellationToken.None);
+        var file = await LocalObjectFile.OpenAsync(store, Key, content.Length, CancellationToken.None);
 
-        Assert.Equal("model.native.weights", Path.GetFileName(file!.Path));
+        Assert.Equal(_name, Path.GetFileName(file!.Path));
         Assert.StartsWith(Path.GetTempPath(), file.Folder, StringComparison.Ordinal);
         Assert.Equal(content, File.ReadAllBytes(file.Path));
+        Assert.Single(Copies());
         file.Dispose();
         Assert.False(Directory.Exists(file.Folder));
+        Assert.Empty(Copies());
         Assert.Null(await LocalObjectFile.OpenAsync(store, "models/m/v1/none", 3, CancellationToken.None));
     }
 
@@ -70,14 +77,13 @@ public sealed class LocalObjectFileTests : IDisposable
     public async Task An_object_over_the_limit_is_refused_and_leaves_no_copy(bool tellsLength)
     {
         var local = await StoreAsync(new byte[100_000]);
-        var before = Copies();
 
         foreach (var store in new IObjectStore[] { local, new Remote(local, tellsLength) })
         {
-            var e = await Assert.ThrowsAsync<ObjectTooLargeException>(() => LocalObjectFile.OpenAsync(store, "models/m/v1/model.native.weights", 99_999, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<ObjectTooLargeException>(() => LocalObjectFile.OpenAsync(store, Key, 99_999, CancellationToken.None));
             Assert.Equal(99_999, e.Limit);
         }
 
-        Assert.Equal(before, Copies());
+        Assert.Empty(Copies());
     }
 }

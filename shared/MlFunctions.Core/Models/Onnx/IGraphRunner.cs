@@ -10,7 +10,7 @@ public interface IGraphRunner
     /// <summary>The runtime and its version, such as "onnxruntime 1.32.0": a portable optimised graph is loaded only by the runtime that wrote it.</summary>
     string Runtime { get; }
 
-    /// <summary>The runtime and the kind of CPU, such as "onnxruntime 1.32.0 x64-avx512": a native optimised graph is loaded only on such a machine.</summary>
+    /// <summary>The runtime and the kind of CPU, such as "onnxruntime 1.32.0 x64/avx512f": a native optimised graph is loaded only on such a machine.</summary>
     string Machine { get; }
 
     /// <summary>
@@ -36,10 +36,10 @@ public enum GraphForm
 
 /// <summary>
 /// A graph optimised at registration: <see cref="Portable"/> loads on any CPU, <see cref="Native"/> on
-/// machines like the one that made it, with its weights (<see cref="NativeWeights"/>, empty when it has
+/// machines like the one that made it, with its weights (<see cref="NativeWeights"/>, null when it has
 /// none large enough to keep apart) in a file of their own.
 /// </summary>
-public sealed record OptimizedGraphs(byte[] Portable, byte[] Native, byte[] NativeWeights);
+public sealed record OptimizedGraphs(byte[] Portable, byte[] Native, byte[]? NativeWeights);
 
 /// <summary>A loaded graph: its inputs and outputs, and a run on one float tensor. Safe for concurrent runs.</summary>
 public interface IGraph : IDisposable

@@ -33,7 +33,8 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
             Version = string.IsNullOrEmpty(manifest.Version) ? "v-" + sha256[..12] : ModelNames.Check(manifest.Version, "version"),
             Source = new OnnxSource(sha256, manifest.Source?.Origin),
             Optimized = new OnnxOptimized(runner.Runtime, Convert.ToHexStringLower(SHA256.HashData(optimized.Portable)),
-                runner.Machine, Convert.ToHexStringLower(SHA256.HashData(optimized.Native)), Convert.ToHexStringLower(SHA256.HashData(optimized.NativeWeights))),
+                runner.Machine, Convert.ToHexStringLower(SHA256.HashData(optimized.Native)),
+                optimized.NativeWeights is { } weights ? Convert.ToHexStringLower(SHA256.HashData(weights)) : null),
         };
         Check(manifest, optimized, prepare);
         await registry.WriteOnnxAsync(manifest, new MemoryStream(graph, writable: false), prepare is null ? null : new MemoryStream(prepare, writable: false), cancellationToken,
@@ -45,9 +46,9 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
     private void Check(OnnxManifest manifest, OptimizedGraphs optimized, byte[]? prepare)
     {
         // The portable graph is checked (it is what other machines serve), and the native one loaded once.
-        using (var weights = LocalObjectFile.Write(optimized.NativeWeights, OnnxFiles.NativeWeights))
+        using (var weights = optimized.NativeWeights is { } bytes ? LocalObjectFile.Write(bytes, OnnxFiles.NativeWeights) : null)
         {
-            runner.Load(optimized.Native, GraphForm.Native, weights.Folder).Dispose();
+            runner.Load(optimized.Native, GraphForm.Native, weights?.Folder).Dispose();
         }
         using var model = new OnnxModel(manifest, runner.Load(optimized.Portable, GraphForm.Portable), prepare is null ? null : runner.Load(prepare));
         try

@@ -33,7 +33,17 @@ public interface IModelStore
 /// weights as a file of this machine (a temporary copy from a remote bucket is deleted when this is
 /// disposed, once the graph is loaded).
 /// </summary>
-public sealed record StoredOnnx(Onnx.OnnxManifest Manifest, byte[] Graph, byte[]? Prepare, Onnx.GraphForm Form, Storage.LocalObjectFile? Weights = null) : IDisposable
+public sealed class StoredOnnx(Onnx.OnnxManifest manifest, byte[] graph, byte[]? prepare, Onnx.GraphForm form, Storage.LocalObjectFile? weights = null) : IDisposable
 {
+    public Onnx.OnnxManifest Manifest { get; } = manifest;
+
+    public byte[] Graph { get; } = graph;
+
+    public byte[]? Prepare { get; } = prepare;
+
+    public Onnx.GraphForm Form { get; } = form;
+
+    public Storage.LocalObjectFile? Weights { get; } = weights;
+
     public void Dispose() => Weights?.Dispose();
 }

@@ -75,12 +75,17 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
             var prepare = manifest.Prepare is null ? null
                 : await Objects.ReadAsync(BucketLayout.Version(model, version, OnnxFiles.Prepare), cancellationToken, MaxGraphBytes).ConfigureAwait(false)
                     ?? throw new InvalidDataException("model.json names a prepare graph and there is no prepare.onnx beside it.");
-            // A native graph keeps its weights apart (unless registered before they were): a file to map, not bytes to copy.
+            // A native graph keeps its weights apart (unless it has none that large, or was registered before
+            // they were kept apart): a file to map, not bytes to copy.
             var weights = form == GraphForm.Native && manifest.Optimized?.WeightsSha256 is not null
                 ? await LocalObjectFile.OpenAsync(Objects, BucketLayout.Version(model, version, OnnxFiles.NativeWeights), MaxGraphBytes, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidDataException($"model.json has no {OnnxFiles.NativeWeights} beside it.")
                 : null;
             return new StoredOnnx(manifest, graph.Content, prepare?.Content, form, weights);
+        }
+        catch (TemporaryStorageException e)
+        {
+            throw ProblemType.ModelUnusable.With($"Model '{model}' cannot be served here: version '{version}' has its weights copied into temporary storage to be mapped, and {e.Message}. Give the function more temporary storage (Lambda: ephemeral storage), or pin a smaller ?version=.", "model");
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or ObjectTooLargeException)
         {
@@ -109,7 +114,10 @@ public sealed class ObjectModelStore(IObjectStore objects) : IModelStore
         {
             await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Portable), optimized.Portable, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
             await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.Native), optimized.Native, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
-            await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.NativeWeights), optimized.NativeWeights, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            if (optimized.NativeWeights is { } weights)
+            {
+                await Objects.WriteAsync(BucketLayout.Version(manifest.Name, manifest.Version, OnnxFiles.NativeWeights), weights, "application/octet-stream", WriteCondition.Always, cancellationToken).ConfigureAwait(false);
+            }
         }
         if (prepare is not null)
         {
