@@ -9,13 +9,13 @@ public sealed class LocalObjectFileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>A store that is not the folder store (as a cloud bucket is not), over one, telling no length when asked not to.</summary>
-    private sealed class Remote(LocalFolderStore inner, bool tellsLength = true) : IObjectStore
+    /// <summary>A store that is not the folder store (as a cloud bucket is not), over one: its keys mapped when asked, telling no length when asked not to.</summary>
+    private sealed class Remote(LocalFolderStore inner, Func<string, string>? keys = null, bool tellsLength = true) : IObjectStore
     {
         public string Bucket => inner.Bucket;
 
         public async Task<ObjectReader?> OpenReadAsync(string key, CancellationToken cancellationToken) =>
-            await inner.OpenReadAsync(key, cancellationToken) is { } reader
+            await inner.OpenReadAsync(keys is null ? key : keys(key), cancellationToken) is { } reader
                 ? new ObjectReader(key, reader.Content, reader.ETag, tellsLength ? reader.Length : null)
                 : null;
 
@@ -78,12 +78,25 @@ public sealed class LocalObjectFileTests : IDisposable
     {
         var local = await StoreAsync(new byte[100_000]);
 
-        foreach (var store in new IObjectStore[] { local, new Remote(local, tellsLength) })
+        foreach (var store in new IObjectStore[] { local, new Remote(local, tellsLength: tellsLength) })
         {
             var e = await Assert.ThrowsAsync<ObjectTooLargeException>(() => LocalObjectFile.OpenAsync(store, Key, 99_999, CancellationToken.None));
             Assert.Equal(99_999, e.Limit);
         }
 
         Assert.Empty(Copies());
+    }
+
+    [Fact]
+    public async Task A_copy_the_temporary_folder_cannot_hold_is_a_failure_of_its_own()
+    {
+        // A file name longer than Linux allows (255 bytes), as an object key's last segment may be: the local write fails.
+        var local = await StoreAsync(new byte[10]);
+        var store = new Remote(local, _ => Key);
+
+        var e = await Assert.ThrowsAsync<TemporaryStorageException>(() => LocalObjectFile.OpenAsync(store, $"models/m/v1/{new string('w', 300)}", 100, CancellationToken.None));
+
+        Assert.Contains(Path.GetTempPath(), e.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IOException>(e.InnerException);
     }
 }
