@@ -38,6 +38,6 @@ builder.Services.AddSingleton(_ => services.CreateOnUpload());
 builder.Services.AddSingleton(_ => services.CreateDriftJobs());
 var app = builder.Build();
 // Captured traffic still queued is written when the worker stops.
-app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => services.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+services.Capture.FlushWhen(app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped);
 await app.RunAsync();
 return 0;

@@ -56,7 +56,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name), new StructuredLogMetrics(Console.Out));
 // Captured traffic still queued is written when the host stops (after in-flight requests drained).
-app.Lifetime.ApplicationStopped.Register(() => services.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+services.Capture.FlushWhen(app.Lifetime.ApplicationStopped);
 // The host polls GET / until the handler answers: that is readiness.
 app.MapGet("/", (RequestDelegate)(context => HttpTranslation.Write(catalog.Describe(), context)));
 // Non-HTTP triggers: the host POSTs /{function} with {Data, Metadata}.

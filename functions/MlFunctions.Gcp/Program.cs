@@ -48,7 +48,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 var pipeline = new FunctionPipeline(catalog, (name, fault) => app.Logger.LogError(fault, "Function {Function} failed", name), new StructuredLogMetrics(Console.Out));
 // Captured traffic still queued is written when the host stops (after in-flight requests drained).
-app.Lifetime.ApplicationStopped.Register(() => services.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+services.Capture.FlushWhen(app.Lifetime.ApplicationStopped);
 var route = function is null ? null : new TargetRoute(function);
 var onUpload = function is null ? services.CreateOnUpload() : null;
 app.Run(async context =>

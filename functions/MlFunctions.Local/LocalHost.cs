@@ -124,7 +124,7 @@ public static class LocalHost
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), PrometheusMetrics.ContentType));
         app.MapCatalog(pipeline);
         // Captured traffic still queued is written when the host stops.
-        app.Lifetime.ApplicationStopped.Register(() => functions.Capture.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+        functions.Capture.FlushWhen(app.Lifetime.ApplicationStopped);
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
             "MlFunctions serving {Functions} on {Address}",
             string.Join(", ", catalog.Functions.Select(f => $"{f.Method} {f.Route}")),

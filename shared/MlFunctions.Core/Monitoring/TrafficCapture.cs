@@ -63,6 +63,10 @@ public sealed class TrafficCapture : IAsyncDisposable
         return false;
     }
 
+    /// <summary>What every host does: when <paramref name="stopped"/> (its ApplicationStopped) fires, the lines still queued are written, for 10 s at most.</summary>
+    public void FlushWhen(CancellationToken stopped) =>
+        stopped.Register(() => DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+
     /// <summary>Stops taking lines and writes what is queued.</summary>
     public async ValueTask DisposeAsync()
     {
