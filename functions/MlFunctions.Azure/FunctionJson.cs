@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlFunctions.Core.Catalog;
+using MlFunctions.Storage.Azure;
 
 namespace MlFunctions.Azure;
 
@@ -56,9 +57,6 @@ public static class FunctionJson
         new Binding("timerTrigger", "in", "timer", Schedule: "0 0 * * * *"),
     ]);
 
-    /// <summary>The storage triggers this handler serves (retrain runs in the Trainer, which cannot be AOT).</summary>
-    public static IEnumerable<StorageTrigger> Triggers(FunctionCatalog catalog) => catalog.Triggers.Where(t => t.RunsIn == "adapters");
-
     /// <summary>Writes &lt;folder&gt;/&lt;function&gt;/function.json for each function.</summary>
     public static void WriteAll(FunctionCatalog catalog, string folder)
     {
@@ -66,7 +64,7 @@ public static class FunctionJson
         {
             Write(folder, function.Name, For(function));
         }
-        foreach (var trigger in Triggers(catalog))
+        foreach (var trigger in EventGridFilters.Triggers(catalog))
         {
             Write(folder, trigger.Name, EventGridTrigger());
         }

@@ -10,5 +10,8 @@ namespace MlFunctions.Storage.Azure;
 public static class EventGridFilters
 {
     public static IEnumerable<string> For(FunctionCatalog catalog, string container) =>
-        catalog.Triggers.Where(t => t.RunsIn == "adapters").SelectMany(t => t.Prefixes).Select(prefix => $"/blobServices/default/containers/{container}/blobs/{prefix}");
+        Triggers(catalog).SelectMany(t => t.Prefixes).Select(prefix => $"/blobServices/default/containers/{container}/blobs/{prefix}");
+
+    /// <summary>The storage triggers the Azure apps serve (retrain runs in the Trainer, which cannot be AOT).</summary>
+    public static IEnumerable<StorageTrigger> Triggers(FunctionCatalog catalog) => catalog.Triggers.Where(t => t.RunsIn == "adapters");
 }
