@@ -21,45 +21,32 @@ public sealed class AzureWorkerTests(AzureWorkerFixture azure) : IClassFixture<A
     [Fact]
     public async Task The_workers_functions_are_the_catalogs_with_the_custom_handlers_routes_methods_and_auth_levels()
     {
-        var binary = await AotPublisher.PublishAsync("functions", "MlFunctions.Azure");
-        var folder = Directory.CreateTempSubdirectory("mlf-azure-function-json-").FullName;
-        try
-        {
-            var result = await ProcessRunner.RunAsync(binary, ["function-json", folder], TimeSpan.FromMinutes(1));
-            Assert.True(result.ExitCode == 0, result.Error);
-            var handler = Directory.GetDirectories(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        using var generated = await GeneratedFunctionJson.WriteAsync();
 
-            Assert.Equal(TestCatalog.Instance.Functions.Select(f => f.Name).Concat(NonHttp).Order(StringComparer.Ordinal), azure.Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
-            Assert.Equal(handler, azure.Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
-            foreach (var function in TestCatalog.Instance.Functions)
-            {
-                var worker = azure.Host.Functions.Single(f => f.Name == function.Name);
-                using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, function.Name, "function.json")));
-                var custom = json.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
-                Assert.Equal("httpTrigger", worker.TriggerType);
-                Assert.Equal(function.Route["/api/".Length..], worker.Text("route"));
-                Assert.Equal(custom.GetProperty("route").GetString(), worker.Text("route"));
-                Assert.Equal([function.Method.ToLowerInvariant()], worker.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
-                Assert.Equal(function.Admin ? "admin" : "function", worker.Text("authLevel")!.ToLowerInvariant());
-                Assert.Equal(custom.GetProperty("authLevel").GetString(), worker.Text("authLevel")!.ToLowerInvariant());
-            }
-            var upload = azure.Host.Functions.Single(f => f.Name == "on-upload");
-            Assert.Equal(("blobTrigger", "EventGrid", "%MLF_BUCKET%/{name}", "AzureWebJobsStorage"), (upload.TriggerType, upload.Text("source"), upload.Text("path"), upload.Text("connection")));
-            var schedule = azure.Host.Functions.Single(f => f.Name == "drift-schedule");
-            using var timer = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "drift-schedule", "function.json")));
-            Assert.Equal(timer.RootElement.GetProperty("bindings")[0].GetProperty("schedule").GetString(), schedule.Text("schedule"));
-
-            // The deploy script subscribes either app's on-upload with the filters the app prints.
-            var handlerFilters = await ProcessRunner.RunAsync(binary, ["event-grid-filters", "mlfunctions"], TimeSpan.FromMinutes(1));
-            var workerFilters = await ProcessRunner.RunAsync("dotnet", [Path.Combine(azure.AppDirectory, "MlFunctions.Azure.Worker.dll"), "event-grid-filters", "mlfunctions"], TimeSpan.FromMinutes(1));
-            Assert.True(workerFilters.ExitCode == 0, workerFilters.Error);
-            Assert.Contains("/blobServices/default/containers/mlfunctions/blobs/incoming/", workerFilters.Output, StringComparison.Ordinal);
-            Assert.Equal(handlerFilters.Output, workerFilters.Output);
-        }
-        finally
+        Assert.Equal(TestCatalog.Instance.Functions.Select(f => f.Name).Concat(NonHttp).Order(StringComparer.Ordinal), azure.Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(generated.Functions, azure.Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        foreach (var function in TestCatalog.Instance.Functions)
         {
-            Directory.Delete(folder, recursive: true);
+            var worker = azure.Host.Functions.Single(f => f.Name == function.Name);
+            var custom = generated.Bindings(function.Name).EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+            Assert.Equal("httpTrigger", worker.TriggerType);
+            Assert.Equal(function.Route["/api/".Length..], worker.Text("route"));
+            Assert.Equal(custom.GetProperty("route").GetString(), worker.Text("route"));
+            Assert.Equal([function.Method.ToLowerInvariant()], worker.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+            Assert.Equal(function.Admin ? "admin" : "function", worker.Text("authLevel")!.ToLowerInvariant());
+            Assert.Equal(custom.GetProperty("authLevel").GetString(), worker.Text("authLevel")!.ToLowerInvariant());
         }
+        var upload = azure.Host.Functions.Single(f => f.Name == "on-upload");
+        Assert.Equal(("blobTrigger", "EventGrid", "%MLF_BUCKET%/{name}", "AzureWebJobsStorage"), (upload.TriggerType, upload.Text("source"), upload.Text("path"), upload.Text("connection")));
+        var schedule = azure.Host.Functions.Single(f => f.Name == "drift-schedule");
+        Assert.Equal(generated.Bindings("drift-schedule")[0].GetProperty("schedule").GetString(), schedule.Text("schedule"));
+
+        // The deploy script subscribes either app's on-upload with the filters the app prints.
+        var handlerFilters = await ProcessRunner.RunAsync(generated.Binary, ["event-grid-filters", "mlfunctions"], TimeSpan.FromMinutes(1));
+        var workerFilters = await ProcessRunner.RunAsync("dotnet", [Path.Combine(azure.AppDirectory, "MlFunctions.Azure.Worker.dll"), "event-grid-filters", "mlfunctions"], TimeSpan.FromMinutes(1));
+        Assert.True(workerFilters.ExitCode == 0, workerFilters.Error);
+        Assert.Contains("/blobServices/default/containers/mlfunctions/blobs/incoming/", workerFilters.Output, StringComparison.Ordinal);
+        Assert.Equal(handlerFilters.Output, workerFilters.Output);
     }
 
     [Fact]
