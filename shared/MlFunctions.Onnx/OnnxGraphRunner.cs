@@ -86,7 +86,10 @@ public sealed class OnnxGraphRunner : IGraphRunner
             var native = Save(model, GraphOptimizationLevel.ORT_ENABLE_ALL, Path.Combine(folder, OnnxFiles.Native), OnnxFiles.NativeWeights);
             // A graph with no initializer large enough to keep apart (a small tabular model) gets no weights file.
             var weights = Path.Combine(folder, OnnxFiles.NativeWeights);
-            return new OptimizedGraphs(portable, native, File.Exists(weights) ? File.ReadAllBytes(weights) : null);
+            var hasWeights = File.Exists(weights);
+            // Loaded once as a host will load it, from the folder it was written to.
+            Load(native, GraphForm.Native, hasWeights ? folder : null).Dispose();
+            return new OptimizedGraphs(portable, native, hasWeights ? File.ReadAllBytes(weights) : null);
         }
         finally
         {

@@ -61,8 +61,8 @@ internal static class OnnxBenchmark
         }
         var plain = Median(() => runner.Load(graph));
         var portable = Median(() => runner.Load(optimized.Portable, GraphForm.Portable));
-        using var weights = LocalObjectFile.Write(optimized.NativeWeights, OnnxFiles.NativeWeights);
-        var native = Median(() => runner.Load(optimized.Native, GraphForm.Native, weights.Folder));
+        using var weights = WeightsFolder.Write(optimized);
+        var native = Median(() => runner.Load(optimized.Native, GraphForm.Native, weights.Path));
         Console.WriteLine($"ResNet18 load and first run ({graph.Length / 1e6:F1} MB graph), median of {runs}, {runner.Machine}:");
         Console.WriteLine($"  model.onnx, every optimisation while loading          {plain,8:F1} ms");
         Console.WriteLine($"  model.optimized.onnx, the CPU's layouts while loading {portable,8:F1} ms   ({plain / portable:F2}x faster)");

@@ -76,26 +76,6 @@ public sealed class LocalObjectFile : IDisposable
         }
     }
 
-    /// <summary><paramref name="content"/> as a file named <paramref name="name"/> in a temporary folder, deleted when this is disposed.</summary>
-    public static LocalObjectFile Write(ReadOnlySpan<byte> content, string name)
-    {
-        var folder = TemporaryFolder();
-        try
-        {
-            var path = System.IO.Path.Combine(folder, name);
-            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(content);
-            }
-            return new LocalObjectFile(path, folder);
-        }
-        catch
-        {
-            Delete(folder);
-            throw;
-        }
-    }
-
     public void Dispose()
     {
         if (_temporaryFolder is not null)

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MlFunctions.Core.Catalog;
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Imaging;
 using MlFunctions.Core.Models.Onnx;
@@ -79,18 +78,7 @@ public sealed class ModelImportTests(S3rverFixture s3) : IClassFixture<S3rverFix
         Assert.Equal(512, body.GetProperty("embedding").GetArrayLength());
     }
 
-    private static async Task<(int Status, JsonElement Body)> PredictAsync(IObjectStore bucket, string model = "pets")
-    {
-        var catalog = FunctionCatalog.Create(FunctionLimits.Default, new ModelCache(new ObjectModelStore(bucket), TimeSpan.Zero, graphs: new OnnxGraphRunner()), bucket);
-        var predict = catalog.Find("predict")!;
-        var answer = await new FunctionPipeline(catalog).InvokeAsync(predict, new FunctionRequest
-        {
-            Method = "POST", Path = $"/api/predict/{model}", Body = SampleImage.Png,
-            RouteValues = FunctionRequest.Map([KeyValuePair.Create("model", model)]),
-            Headers = FunctionRequest.Map([KeyValuePair.Create("Content-Type", "image/png")]),
-        }, CancellationToken.None);
-        return (answer.Status, JsonDocument.Parse(answer.Body).RootElement);
-    }
+    private static Task<(int Status, JsonElement Body)> PredictAsync(IObjectStore bucket) => TestModels.PredictAsync(bucket, "pets", SampleImage.Png, "image/png");
 
     [Fact]
     public async Task A_version_whose_native_graph_holds_its_weights_still_loads_and_missing_weights_are_a_409_naming_the_file()

@@ -1,6 +1,5 @@
 using MlFunctions.Core.Contract;
 using MlFunctions.Core.Models.Onnx;
-using MlFunctions.Core.Storage;
 using MlFunctions.Core.Tensors;
 using MlFunctions.Local;
 using MlFunctions.Onnx;
@@ -24,8 +23,8 @@ public sealed class OnnxParityTests
         var runner = new OnnxGraphRunner();
         using var prepare = runner.Load(File.ReadAllBytes(SampleImageModel.PreparePath));
         var optimized = runner.Optimize(File.ReadAllBytes(SampleImageModel.GraphPath));
-        using var weights = LocalObjectFile.Write(optimized.NativeWeights, OnnxFiles.NativeWeights);
-        using var backbone = runner.Load(optimized.Native, GraphForm.Native, weights.Folder);
+        using var weights = WeightsFolder.Write(optimized);
+        using var backbone = runner.Load(optimized.Native, GraphForm.Native, weights.Path);
         return backbone.Run("Input247", [1, 3, 224, 224], prepare.Run("OriginalInput", [1, 3, 224, 224], pixels, "PreprocessedInput").Values, "Pooling395_Output_0").Values;
     }
 

@@ -22,7 +22,11 @@ public interface IGraphRunner
     /// </summary>
     IGraph Load(byte[] model, GraphForm form = GraphForm.Original, string? weightsFolder = null);
 
-    /// <summary>The graph optimised once: portably (fusions any CPU runs), and for this <see cref="Machine"/> (its CPU's layouts too).</summary>
+    /// <summary>
+    /// The graph optimised once: portably (fusions any CPU runs), and for this <see cref="Machine"/> (its
+    /// CPU's layouts too), the native form loaded once as a host will load it; a graph that cannot be
+    /// optimised or loaded so is an <see cref="InvalidDataException"/>.
+    /// </summary>
     OptimizedGraphs Optimize(byte[] model);
 }
 

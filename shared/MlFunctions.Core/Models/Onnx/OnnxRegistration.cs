@@ -45,11 +45,7 @@ public sealed class OnnxRegistration(FunctionLimits limits, IGraphRunner runner)
     /// <summary>Loads the graphs as they will be served, checks the manifest against them and runs them once on a sample.</summary>
     private void Check(OnnxManifest manifest, OptimizedGraphs optimized, byte[]? prepare)
     {
-        // The portable graph is checked (it is what other machines serve), and the native one loaded once.
-        using (var weights = optimized.NativeWeights is { } bytes ? LocalObjectFile.Write(bytes, OnnxFiles.NativeWeights) : null)
-        {
-            runner.Load(optimized.Native, GraphForm.Native, weights?.Folder).Dispose();
-        }
+        // The portable graph is checked (it is what other machines serve); Optimize loaded the native one once.
         using var model = new OnnxModel(manifest, runner.Load(optimized.Portable, GraphForm.Portable), prepare is null ? null : runner.Load(prepare));
         try
         {
